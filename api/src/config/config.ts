@@ -1,0 +1,93 @@
+/**
+ * Configuration from environment variables, parsed once at start-up. A bad value is a
+ * `ConfigError` naming the variable; the entry point prints its message as one line and exits.
+ */
+export interface Config {
+  /** HTTP port for GraphQL, subscriptions, the tracking site and health checks. @default 4000 */
+  port: number;
+  /** Interface to bind. @default 0.0.0.0 */
+  host: string;
+  /** PostgreSQL URL. When absent, an embedded PostgreSQL is started under `dataDir`. */
+  databaseUrl: string | null;
+  /** MongoDB URL for Agenda. When absent, Agenda runs on PostgreSQL. */
+  mongodbUrl: string | null;
+  /** Folder for the embedded PostgreSQL data. @default .data */
+  dataDir: string;
+  /** Port of the embedded PostgreSQL. @default 54320 */
+  embeddedPostgresPort: number;
+  /** pino level. @default info */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Secret used to sign staff session tokens. Generated per data dir when absent. */
+  authSecret: string | null;
+  /** How often the scheduler polls for due jobs, in ms. @default 2000 */
+  schedulerPollMs: number;
+  /** Outbox delivery sweep interval, in ms. @default 5000 */
+  outboxSweepMs: number;
+  /** Serve the built tracking site from this folder. @default tracking-site/dist */
+  trackingSiteDir: string;
+  /** Name of this process in logs and in the outbox audit. @default hostname:pid */
+  processName: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function intVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max)
+    throw new ConfigError(name, `expected a number from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+function urlVar(env: Env, name: string, protocols: readonly string[]): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `not a valid URL (expected ${protocols[0]}//user:password@host:port/database)`);
+  }
+  if (!protocols.includes(url.protocol))
+    throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got protocol "${url.protocol}"`);
+  if (!url.hostname) throw new ConfigError(name, 'the URL has no host');
+  return raw;
+}
+
+/** Parses and validates the environment. Pure: `env` and `defaults` are passed in. */
+export function parseConfig(env: Env, defaults: { processName: string }): Config {
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const authSecret = env.AUTH_SECRET?.trim() || null;
+  if (authSecret !== null && authSecret.length < 32)
+    throw new ConfigError('AUTH_SECRET', 'must be at least 32 characters');
+  return {
+    port: intVar(env, 'PORT', 4000, 1, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    databaseUrl: urlVar(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    mongodbUrl: urlVar(env, 'MONGODB_URL', ['mongodb:', 'mongodb+srv:']),
+    dataDir: env.DATA_DIR?.trim() || '.data',
+    embeddedPostgresPort: intVar(env, 'EMBEDDED_PG_PORT', 54320, 1, 65535),
+    logLevel,
+    authSecret,
+    schedulerPollMs: intVar(env, 'SCHEDULER_POLL_MS', 2000, 100, 600_000),
+    outboxSweepMs: intVar(env, 'OUTBOX_SWEEP_MS', 5000, 100, 600_000),
+    trackingSiteDir: env.TRACKING_SITE_DIR?.trim() || 'tracking-site/dist',
+    processName: env.PROCESS_NAME?.trim() || defaults.processName,
+  };
+}

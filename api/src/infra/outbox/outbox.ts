@@ -1,0 +1,39 @@
+/** One side effect to record with the state change that causes it. */
+export interface OutboxEntry {
+  topic: string;
+  /** Same key, same effect: a second enqueue of it is ignored. */
+  dedupeKey: string;
+  payload: Record<string, unknown>;
+  /** Deliver not before this time. @default now */
+  availableAt?: Date;
+}
+
+/** The smallest query interface both `pg` clients and MikroORM connections can satisfy. */
+export interface SqlExecutor {
+  query(sql: string, params: unknown[]): Promise<{ rows: unknown[]; rowCount?: number | null }>;
+}
+
+/** Wakes the dispatchers; delivered by PostgreSQL only if the enqueuing transaction commits. */
+export const OUTBOX_WAKE_CHANNEL = 'outbox_new';
+
+/**
+ * Writes entries in the caller's transaction. Returns how many were new (the rest were
+ * duplicates by `dedupeKey`). Must run inside the transaction that changes the state.
+ */
+export async function enqueueOutbox(tx: SqlExecutor, entries: readonly OutboxEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const result = await tx.query(
+    `insert into outbox_message (topic, dedupe_key, payload, available_at)
+     select t.topic, t.dedupe_key, t.payload, coalesce(t.available_at, now())
+       from unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[]) as t(topic, dedupe_key, payload, available_at)
+     on conflict (dedupe_key) do nothing`,
+    [
+      entries.map((e) => e.topic),
+      entries.map((e) => e.dedupeKey),
+      entries.map((e) => JSON.stringify(e.payload)),
+      entries.map((e) => e.availableAt ?? null),
+    ],
+  );
+  await tx.query(`select pg_notify('${OUTBOX_WAKE_CHANNEL}', '')`, []);
+  return result.rowCount ?? 0;
+}

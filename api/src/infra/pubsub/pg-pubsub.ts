@@ -1,0 +1,95 @@
+import { createPubSub } from '@graphql-yoga/subscription';
+import pg from 'pg';
+import type { Logger } from '../logging/logger.js';
+import { PUBSUB_TOPICS, type PubSubTopic, type PubSubTopics } from './topics.js';
+
+/** The PostgreSQL channel every API process listens on. */
+export const PUBSUB_CHANNEL = 'platform_events';
+
+type LocalPubSub = ReturnType<typeof createPubSub<{ [K in PubSubTopic]: [PubSubTopics[K]] }>>;
+
+/**
+ * Subscription fan-out across processes: events are published with NOTIFY (by the outbox
+ * dispatcher, inside its transaction) and every API process LISTENs and republishes them to its
+ * local subscribers. A process that loses the connection reconnects with backoff.
+ */
+export class PgPubSub {
+  readonly local: LocalPubSub = createPubSub();
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private readonly seen = new Set<string>();
+  private connected = false;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly logger: Logger,
+  ) {}
+
+  get isListening(): boolean {
+    return this.connected;
+  }
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const client = this.client;
+    this.client = null;
+    this.connected = false;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    client.on('notification', (message) => this.receive(message.payload));
+    client.on('error', (error) => {
+      this.logger.warn({ err: error.message }, 'pubsub connection lost; reconnecting');
+      this.connected = false;
+      void client.end().catch(() => undefined);
+      this.reconnect(1);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${PUBSUB_CHANNEL}`);
+    this.client = client;
+    this.connected = true;
+  }
+
+  private reconnect(attempt: number): void {
+    if (this.stopped) return;
+    setTimeout(
+      () => {
+        this.connect().catch(() => this.reconnect(attempt + 1));
+      },
+      Math.min(250 * 2 ** attempt, 10_000),
+    ).unref();
+  }
+
+  /** Parses a NOTIFY payload at the edge; anything malformed is logged and dropped. */
+  private receive(raw: string | undefined): void {
+    let envelope: { topic?: unknown; event?: unknown };
+    try {
+      envelope = JSON.parse(raw ?? '');
+    } catch {
+      this.logger.warn('dropped a malformed pubsub notification');
+      return;
+    }
+    const topic = envelope.topic as PubSubTopic;
+    const event = envelope.event as { eventId?: unknown } | undefined;
+    if (!PUBSUB_TOPICS.includes(topic) || typeof event?.eventId !== 'string') {
+      this.logger.warn({ topic: String(envelope.topic) }, 'dropped a pubsub notification of unknown shape');
+      return;
+    }
+    // At-least-once delivery upstream: drop an event this process already fanned out.
+    if (this.seen.has(event.eventId)) return;
+    this.seen.add(event.eventId);
+    if (this.seen.size > 50_000) this.seen.delete(this.seen.values().next().value as string);
+    this.local.publish(topic, event as PubSubTopics[typeof topic]);
+  }
+}
+
+/** The NOTIFY statement that publishes an event; run it inside the delivering transaction. */
+export function notifyStatement<K extends PubSubTopic>(topic: K, event: PubSubTopics[K]): [string, unknown[]] {
+  return ['select pg_notify($1, $2)', [PUBSUB_CHANNEL, JSON.stringify({ topic, event })]];
+}

@@ -1,0 +1,113 @@
+import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import type { ChannelAddress, NormalizedItem, PresaleTerms } from '../../domain/intake/normalized-order.js';
+import type { BusinessType, Channel, OrderState } from '../../domain/order/order-types.js';
+
+/** Parsed region codes (GB/T 2260) once the address has been parsed for routing. */
+export interface OrderRegion {
+  provinceCode: string;
+  provinceName: string;
+  cityCode: string;
+  cityName: string;
+  districtCode: string | null;
+  districtName: string | null;
+}
+
+/** One order in the central pool, whatever channel it came from. */
+@Entity({ tableName: 'orders' })
+@Unique({ name: 'orders_channel_order_no_unique', properties: ['channel', 'channelOrderNo'] })
+@Index({ name: 'orders_state_idx', properties: ['state'] })
+@Index({ name: 'orders_channel_created_idx', properties: ['channel', 'orderedAt', 'id'] })
+@Index({ name: 'orders_group_idx', properties: ['groupId'] })
+@Index({ name: 'orders_buyer_phone_idx', properties: ['buyerPhone'] })
+export class Order {
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  @Property({ type: 'text' })
+  channel!: Channel;
+
+  @Property({ type: 'text' })
+  channelOrderNo!: string;
+
+  @Property({ type: 'text' })
+  businessType!: BusinessType;
+
+  @Property({ type: 'text' })
+  state!: OrderState;
+
+  /** The channel's own status code as last received. */
+  @Property({ type: 'text' })
+  channelStatus!: string;
+
+  /** When the buyer placed the order at the channel. */
+  @Property({ type: 'timestamptz' })
+  orderedAt!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  paidAt!: Date | null;
+
+  /** The channel's last-change time of the payload we hold; older re-sends are ignored. */
+  @Property({ type: 'timestamptz' })
+  sourceUpdatedAt!: Date;
+
+  @Property({ type: new BigIntType('number') })
+  goodsCents!: number;
+
+  @Property({ type: new BigIntType('number') })
+  shippingCents!: number;
+
+  @Property({ type: new BigIntType('number') })
+  totalCents!: number;
+
+  @Property({ type: new BigIntType('number') })
+  paidCents!: number;
+
+  @Property({ type: 'jsonb', nullable: true })
+  presale!: PresaleTerms | null;
+
+  @Property({ type: 'text' })
+  buyerName!: string;
+
+  @Property({ type: 'text' })
+  buyerPhone!: string;
+
+  @Property({ type: 'jsonb' })
+  address!: ChannelAddress;
+
+  @Property({ type: 'jsonb', nullable: true })
+  region!: OrderRegion | null;
+
+  @Property({ type: 'jsonb' })
+  items!: NormalizedItem[];
+
+  @Property({ type: 'text', nullable: true })
+  paymentNo!: string | null;
+
+  /** Processing group the order is routed to. */
+  @Property({ type: 'text', nullable: true })
+  groupId!: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  ownerId!: string | null;
+
+  /** When each state was entered, for SLA clocks and the timeline. */
+  @Property({ type: 'jsonb', default: '{}' })
+  stateEnteredAt!: Partial<Record<OrderState, string>>;
+
+  @Property({ type: 'boolean', default: false })
+  abnormal!: boolean;
+
+  /** Why the order is held back from processing, e.g. `ROUTING_PAUSED`; null when free. */
+  @Property({ type: 'text', nullable: true })
+  holdReason!: string | null;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt!: Date;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  updatedAt!: Date;
+
+  /** Incremented on every change; lets partners detect concurrent edits. */
+  @Property({ type: 'integer', default: 1 })
+  version!: number;
+}
