@@ -107,18 +107,20 @@ export function activeStage(order: SlaOrderSnapshot, policy: SlaPolicyDraft): Ac
 
 /**
  * `countsFrom` is what the deadline is relative to; `startedAt` is when the clock began. They
- * differ only for a promised ship date, which becomes binding once the order is paid.
+ * differ only for a promised ship date, which becomes binding once the order is (fully) paid.
  */
 function anchorOf(order: SlaOrderSnapshot, stage: SlaStage): { startedAt: Date; countsFrom: Date } | null {
   const paidAt = order.paidAt ?? order.stateEnteredAt.PAID ?? null;
-  const at = (instant: Date | null | undefined) => (instant ? { startedAt: instant, countsFrom: instant } : null);
+  const at = (instant: Date | null | undefined) =>
+    instant ? { startedAt: instant, countsFrom: instant } : null;
   switch (stage.from) {
     case 'PAID_AT':
       return at(paidAt);
     case 'BALANCE_PAID_AT':
       return at(order.balancePaidAt);
     case 'PROMISED_SHIP_AT': {
-      const paid = order.balancePaidAt ?? paidAt;
+      // A presale promise binds from the balance payment: a deposit alone starts no clock.
+      const paid = order.businessType === 'PRESALE' ? order.balancePaidAt : paidAt;
       return order.promisedShipAt && paid ? { startedAt: paid, countsFrom: order.promisedShipAt } : null;
     }
     default:
@@ -145,7 +147,10 @@ function dueLevel(deadline: Date, chain: readonly SlaEscalationStep[], now: Date
 }
 
 /** Whether a policy's scope covers the order. */
-export function policyApplies(policy: SlaPolicyScope, order: Pick<SlaOrderSnapshot, 'businessType' | 'channel' | 'groupId'>): boolean {
+export function policyApplies(
+  policy: SlaPolicyScope,
+  order: Pick<SlaOrderSnapshot, 'businessType' | 'channel' | 'groupId'>,
+): boolean {
   return (
     policy.businessType === order.businessType &&
     (policy.channel === null || policy.channel === order.channel) &&

@@ -1,4 +1,11 @@
-import { BUSINESS_TYPES, type BusinessType, CHANNELS, type Channel, ORDER_STATES, type OrderState } from '../order/order-types.js';
+import {
+  BUSINESS_TYPES,
+  type BusinessType,
+  CHANNELS,
+  type Channel,
+  ORDER_STATES,
+  type OrderState,
+} from '../order/order-types.js';
 import { type FieldError, fail, ok, type Result } from '../shared/result.js';
 import { type FulfilmentState, fulfilmentRank, isFulfilmentState } from './fulfilment-rank.js';
 import {
@@ -232,11 +239,18 @@ function parseEscalation(value: unknown, defects: Defects): SlaEscalationStep[] 
     return defects.add('escalation', 'INVALID_VALUE', 'The escalation chain must be a list.');
   const steps: SlaEscalationStep[] = [];
   let previousDelay: number | undefined;
-  value.forEach((item, index) => {
+  for (const [index, item] of value.entries()) {
     const path = `escalation[${index}]`;
-    if (!isRecord(item)) return defects.add(path, 'INVALID_VALUE', 'Each level must be an object.');
+    if (!isRecord(item)) {
+      defects.add(path, 'INVALID_VALUE', 'Each level must be an object.');
+      continue;
+    }
     if (!isAbsent(item.level) && item.level !== index + 1)
-      defects.add(`${path}.level`, 'INVALID_VALUE', `Levels are numbered by position; this is level ${index + 1}.`);
+      defects.add(
+        `${path}.level`,
+        'INVALID_VALUE',
+        `Levels are numbered by position; this is level ${index + 1}.`,
+      );
     const afterMinutes = parseMinutes(item.afterMinutes, `${path}.afterMinutes`, defects);
     if (afterMinutes !== undefined && previousDelay !== undefined && afterMinutes <= previousDelay)
       defects.add(
@@ -247,7 +261,7 @@ function parseEscalation(value: unknown, defects: Defects): SlaEscalationStep[] 
     if (afterMinutes !== undefined) previousDelay = afterMinutes;
     const actions = parseActions(item.actions, `${path}.actions`, defects);
     if (afterMinutes !== undefined && actions) steps.push({ afterMinutes, actions });
-  });
+  }
   return steps;
 }
 
