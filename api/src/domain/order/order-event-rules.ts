@@ -1,0 +1,98 @@
+import type { TransitionRefusalCode } from '../fsm/fsm.js';
+import type { OrderEvent, OrderEventType } from './order-events.js';
+import { hasPassed, orderLifecycle, progressRank } from './order-lifecycle.js';
+import type { OrderState } from './order-types.js';
+
+/** The state each event type moves an order to; `null` for events that only add to its history. */
+export const EVENT_TARGET_STATE: Readonly<Record<OrderEventType, OrderState | null>> = {
+  PAYMENT_CONFIRMED: 'PAID',
+  PAYMENT_REFUNDED: 'REFUNDED',
+  WMS_ACCEPTED: 'WAREHOUSE_ACCEPTED',
+  WMS_PICKING_STARTED: 'PICKING',
+  WMS_PACKED: 'PACKED',
+  WMS_SHIPPED: 'SHIPPED',
+  WMS_RETURN_RECEIVED: 'RETURNED',
+  TMS_PICKED_UP: 'IN_TRANSIT',
+  TMS_IN_TRANSIT: 'IN_TRANSIT',
+  TMS_OUT_FOR_DELIVERY: 'OUT_FOR_DELIVERY',
+  TMS_DELIVERED: 'DELIVERED',
+  TMS_DELIVERY_FAILED: 'DELIVERY_FAILED',
+  TMS_RETURNING: 'RETURNING',
+  TMS_RETURNED: 'RETURNED',
+  TMS_EXCEPTION_REPORTED: null,
+  // A cancel from customer service takes effect at once; telling the warehouse to stop is a side
+  // effect of entering CANCELLED, not a state of its own.
+  CRM_CANCEL_REQUESTED: 'CANCELLED',
+  ORDER_CANCELLED: 'CANCELLED',
+  CRM_RETURN_REQUESTED: 'RETURNING',
+  NOTE_ADDED: null,
+};
+
+/** What the pool knows about an order when an event for it arrives. */
+export interface EventSubject {
+  state: OrderState;
+  /** The latest `occurredAt` among the events applied to this order so far. */
+  lastEventOccurredAt?: Date;
+  /**
+   * Keys of events this order has already taken (applied, recorded or stale). Keys of rejected
+   * events are best left out: a redelivery is then decided again, and applies once the order
+   * has caught up.
+   */
+  appliedKeys?: ReadonlySet<string>;
+}
+
+export type EventDecision =
+  | { outcome: 'APPLIED'; from: OrderState; to: OrderState }
+  | { outcome: 'DUPLICATE' }
+  | { outcome: 'STALE'; reason: string }
+  | { outcome: 'REJECTED'; reason: string; code: TransitionRefusalCode }
+  | { outcome: 'RECORDED' };
+
+/**
+ * Decides what an incoming event does to an order. Events arrive late, twice and out of order;
+ * the rules, in this order:
+ * 1. A key seen before is a DUPLICATE: nothing happens, nothing is stored again.
+ * 2. An event that targets no state, or the state the order is already in (another transit
+ *    scan), is RECORDED in the history only.
+ * 3. A move the lifecycle allows directly is APPLIED when it goes forward in rank, skips
+ *    included (PACKED → IN_TRANSIT). The one same-rank loop, OUT_FOR_DELIVERY ⇄ DELIVERY_FAILED,
+ *    is decided by time: it applies only when it happened after the last applied event;
+ *    otherwise it is the earlier attempt arriving late, and STALE.
+ * 4. An event for a state the order has already passed (see `hasPassed`: a "shipped" after
+ *    "delivered", "picking" after a cancel) is STALE: kept in the history, never applied, so an
+ *    order never moves backwards.
+ * 5. Anything else contradicts the order and is REJECTED with the lifecycle's reason: a
+ *    "shipped" for a cancelled order, a cancel after shipping, a jump forward past states the
+ *    lifecycle does not let it skip (PAID → PACKED). Those need a person, not a guess.
+ * Only `lastEventOccurredAt` is compared with `occurredAt`, and only in rule 3: across systems,
+ * clocks disagree by minutes, so arrival order and rank decide, not timestamps.
+ */
+export function decideEvent(
+  order: EventSubject,
+  event: Pick<OrderEvent, 'type' | 'idempotencyKey' | 'occurredAt'>,
+): EventDecision {
+  if (order.appliedKeys?.has(event.idempotencyKey)) return { outcome: 'DUPLICATE' };
+
+  const from = order.state;
+  const to = EVENT_TARGET_STATE[event.type];
+  if (to === null || to === from) return { outcome: 'RECORDED' };
+
+  const check = orderLifecycle.canTransition(from, to);
+  if (check.ok) {
+    const forward = progressRank(to) > progressRank(from);
+    const last = order.lastEventOccurredAt;
+    if (forward || !last || event.occurredAt.getTime() > last.getTime())
+      return { outcome: 'APPLIED', from, to };
+    return {
+      outcome: 'STALE',
+      reason: `${event.type} happened before the order's last change to ${from}; it belongs to an earlier attempt`,
+    };
+  }
+  if (hasPassed(from, to)) {
+    return {
+      outcome: 'STALE',
+      reason: `${event.type} arrived late: the order is already past ${to}, in ${from}`,
+    };
+  }
+  return { outcome: 'REJECTED', code: check.code, reason: `${event.type}: ${check.reason}` };
+}
