@@ -1,6 +1,6 @@
 import { OutboxMessage } from '../infra/outbox/outbox-message.entity.js';
-import { OrderEvent } from '../modules/orders/order-event.entity.js';
 import { Order } from '../modules/orders/order.entity.js';
+import { OrderEvent } from '../modules/orders/order-event.entity.js';
 
 /** Every entity the platform persists; the ORM and the migrations are built from this list. */
 export const ENTITIES = [OutboxMessage, Order, OrderEvent];

@@ -25,8 +25,14 @@ export interface Config {
   outboxSweepMs: number;
   /** Serve the built tracking site from this folder. @default tracking-site/dist */
   trackingSiteDir: string;
-  /** Name of this process in logs and in the outbox audit. @default hostname:pid */
+  /** Name of this process in logs. @default roles@hostname:pid */
   processName: string;
+  /**
+   * Stable name of this worker, kept across restarts: jobs it held when killed are unlocked at its
+   * next start, and outbox deliveries record it. Give each worker on one host its own.
+   * @default worker@hostname
+   */
+  workerName: string;
 }
 
 export class ConfigError extends Error {
@@ -60,7 +66,10 @@ function urlVar(env: Env, name: string, protocols: readonly string[]): string | 
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(name, `not a valid URL (expected ${protocols[0]}//user:password@host:port/database)`);
+    throw new ConfigError(
+      name,
+      `not a valid URL (expected ${protocols[0]}//user:password@host:port/database)`,
+    );
   }
   if (!protocols.includes(url.protocol))
     throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got protocol "${url.protocol}"`);
@@ -69,7 +78,7 @@ function urlVar(env: Env, name: string, protocols: readonly string[]): string | 
 }
 
 /** Parses and validates the environment. Pure: `env` and `defaults` are passed in. */
-export function parseConfig(env: Env, defaults: { processName: string }): Config {
+export function parseConfig(env: Env, defaults: { processName: string; hostname: string }): Config {
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -89,5 +98,6 @@ export function parseConfig(env: Env, defaults: { processName: string }): Config
     outboxSweepMs: intVar(env, 'OUTBOX_SWEEP_MS', 5000, 100, 600_000),
     trackingSiteDir: env.TRACKING_SITE_DIR?.trim() || 'tracking-site/dist',
     processName: env.PROCESS_NAME?.trim() || defaults.processName,
+    workerName: env.WORKER_NAME?.trim() || `worker@${defaults.hostname}`,
   };
 }

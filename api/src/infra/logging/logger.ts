@@ -9,7 +9,15 @@ export function createLogger(level: string, name: string) {
     level,
     base: { process: name },
     redact: {
-      paths: ['*.phone', '*.buyerPhone', '*.buyerName', '*.address', '*.password', '*.token', 'req.headers.authorization'],
+      paths: [
+        '*.phone',
+        '*.buyerPhone',
+        '*.buyerName',
+        '*.address',
+        '*.password',
+        '*.token',
+        'req.headers.authorization',
+      ],
       censor: '[masked]',
     },
   });

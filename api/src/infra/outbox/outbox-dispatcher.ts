@@ -85,11 +85,20 @@ export async function dispatchOutboxBatch(opts: {
         const attempts = message.attempts + 1;
         const dead = !outcome.retryable || attempts >= MAX_DELIVERY_ATTEMPTS;
         result[dead ? 'dead' : 'failed'] += 1;
-        opts.logger.warn({ outboxId: message.id, topic, attempts, dead, err: outcome.error }, 'outbox delivery failed');
+        opts.logger.warn(
+          { outboxId: message.id, topic, attempts, dead, err: outcome.error },
+          'outbox delivery failed',
+        );
         await client.query(
           `update outbox_message set attempts = $2, last_error = $3, available_at = $4,
                   dead_at = case when $5 then now() else null end where id = $1`,
-          [message.id, attempts, outcome.error.slice(0, 2000), nextAttemptAt(now, attempts, Math.random()), dead],
+          [
+            message.id,
+            attempts,
+            outcome.error.slice(0, 2000),
+            nextAttemptAt(now, attempts, Math.random()),
+            dead,
+          ],
         );
       }
     }
@@ -117,7 +126,8 @@ async function deliverTopic(
   messages: OutboxRecord[],
   client: pg.PoolClient,
 ): Promise<DeliveryOutcome[]> {
-  if (!handler) return messages.map(() => ({ ok: false, error: `no handler for topic ${topic}`, retryable: true }));
+  if (!handler)
+    return messages.map(() => ({ ok: false, error: `no handler for topic ${topic}`, retryable: true }));
   // A savepoint keeps a handler's failed SQL from aborting the whole batch's transaction.
   await client.query('savepoint deliver_topic');
   try {

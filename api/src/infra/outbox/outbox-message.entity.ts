@@ -6,7 +6,12 @@ import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
  * write of the same effect a no-op, so retries of the cause never send twice.
  */
 @Entity({ tableName: 'outbox_message' })
-@Index({ name: 'outbox_message_due_idx', properties: ['availableAt'], expression: 'create index "outbox_message_due_idx" on "outbox_message" ("available_at") where "delivered_at" is null and "dead_at" is null' })
+@Index({
+  name: 'outbox_message_due_idx',
+  properties: ['availableAt'],
+  expression:
+    'create index "outbox_message_due_idx" on "outbox_message" ("available_at") where "delivered_at" is null and "dead_at" is null',
+})
 export class OutboxMessage {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;

@@ -90,6 +90,9 @@ export class PgPubSub {
 }
 
 /** The NOTIFY statement that publishes an event; run it inside the delivering transaction. */
-export function notifyStatement<K extends PubSubTopic>(topic: K, event: PubSubTopics[K]): [string, unknown[]] {
+export function notifyStatement<K extends PubSubTopic>(
+  topic: K,
+  event: PubSubTopics[K],
+): [string, unknown[]] {
   return ['select pg_notify($1, $2)', [PUBSUB_CHANNEL, JSON.stringify({ topic, event })]];
 }

@@ -44,7 +44,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   agenda.on('error', (error) => opts.logger.error({ err: error.message }, 'scheduler error'));
   agenda.on('fail', (error, job) => {
     if (typeof error === 'string') return;
-    opts.logger.warn({ job: job.attrs.name, err: error.message, failCount: job.attrs.failCount }, 'job failed');
+    opts.logger.warn(
+      { job: job.attrs.name, err: error.message, failCount: job.attrs.failCount },
+      'job failed',
+    );
   });
 
   return {

@@ -1,0 +1,19 @@
+import type pg from 'pg';
+import type { Orm } from '../infra/db/orm.js';
+import type { Logger } from '../infra/logging/logger.js';
+
+/** Facts about the running platform that resolvers may report. */
+export interface PlatformFacts {
+  version: string;
+  schedulerBackend: string;
+}
+
+/** What every resolver receives. Built once per HTTP request or per subscription message. */
+export interface GraphQLContext {
+  orm: Orm;
+  pool: pg.Pool;
+  logger: Logger;
+  platform: PlatformFacts;
+  /** Request time, passed to domain rules as `now`. */
+  now: Date;
+}

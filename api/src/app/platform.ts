@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import pg from 'pg';
+import { type Config, parseConfig } from '../config/config.js';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '../infra/db/embedded-postgres.js';
+import { migrateWithLock } from '../infra/db/migrate-with-lock.js';
+import { type Orm, openOrm } from '../infra/db/orm.js';
+import { buildGraphQLSchema } from '../infra/graphql/build-schema.js';
+import { type RunningHttpServer, startHttpServer } from '../infra/http/http-server.js';
+import { createLogger, type Logger } from '../infra/logging/logger.js';
+import { PgPubSub } from '../infra/pubsub/pg-pubsub.js';
+import { createScheduler, type Scheduler } from '../infra/scheduler/scheduler.js';
+import { scheduleOutboxDispatch } from '../jobs/outbox-dispatch.job.js';
+import type { GraphQLContext } from './context.js';
+import { ENTITIES } from './entities.js';
+import { OUTBOX_HANDLERS } from './outbox-handlers.js';
+import { RESOLVERS } from './resolvers.js';
+
+export type Role = 'api' | 'worker';
+
+export interface RunningPlatform {
+  config: Config;
+  logger: Logger;
+  databaseUrl: string;
+  http: RunningHttpServer | null;
+  /** Shuts down in order: requests, scheduler, pubsub, pools, embedded database. */
+  stop(): Promise<void>;
+}
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** Starts the API, the worker or both in this process. Throws `ConfigError` on bad configuration. */
+export async function startPlatform(
+  roles: ReadonlySet<Role>,
+  env: NodeJS.ProcessEnv,
+): Promise<RunningPlatform> {
+  const config = parseConfig(env, {
+    processName: `${[...roles].join('+')}@${hostname()}:${process.pid}`,
+    hostname: hostname(),
+  });
+  const logger = createLogger(config.logLevel, config.processName);
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const step of stops.reverse())
+      await step().catch((e: Error) => logger.error({ err: e.message }, 'shutdown step failed'));
+    stops.length = 0;
+  };
+  try {
+    let embedded: EmbeddedDatabase | null = null;
+    if (!config.databaseUrl) {
+      embedded = await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.embeddedPostgresPort,
+        database: 'orderops',
+        logger,
+      });
+      stops.push(() => embedded!.stop());
+    }
+    const databaseUrl = config.databaseUrl ?? embedded!.url;
+    const orm: Orm = await openOrm(databaseUrl, ENTITIES);
+    stops.push(() => orm.close(true));
+    const applied = await migrateWithLock(orm);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
+    pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection failed'));
+    stops.push(() => pool.end());
+
+    const scheduler: Scheduler = createScheduler({
+      databaseUrl,
+      mongodbUrl: config.mongodbUrl,
+      workerName: config.workerName,
+      processEveryMs: config.schedulerPollMs,
+      logger,
+    });
+    await scheduler.agenda.ready;
+    stops.push(() => scheduler.stop());
+    if (roles.has('worker')) {
+      const stopWake = await scheduleOutboxDispatch(scheduler.agenda, {
+        pool,
+        handlers: OUTBOX_HANDLERS,
+        workerName: config.workerName,
+        logger,
+        sweepEveryMs: config.outboxSweepMs,
+      });
+      stops.push(stopWake);
+      await scheduler.start();
+    }
+
+    let http: RunningHttpServer | null = null;
+    if (roles.has('api')) {
+      const pubsub = new PgPubSub(databaseUrl, logger);
+      await pubsub.start();
+      stops.push(() => pubsub.stop());
+      const schema = await buildGraphQLSchema(RESOLVERS, pubsub.local);
+      const platform = { version: VERSION, schedulerBackend: scheduler.backend };
+      http = await startHttpServer<GraphQLContext>({
+        host: config.host,
+        port: config.port,
+        schema,
+        context: () => ({ orm, pool, logger, platform, now: new Date() }),
+        unready: async () => {
+          const down: string[] = [];
+          await pool.query('select 1').catch(() => down.push('database'));
+          if (!(await scheduler.ping())) down.push('scheduler');
+          if (!pubsub.isListening) down.push('pubsub');
+          return down;
+        },
+        staticDir: config.trackingSiteDir,
+        logger,
+      });
+      stops.push(() => http!.close());
+    }
+    return { config, logger, databaseUrl, http, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { resolve } from 'node:path';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../logging/logger.js';
+
+export interface HttpServerOptions<C extends BaseContext> {
+  host: string;
+  port: number;
+  schema: GraphQLSchema;
+  /** Builds the resolver context for one operation, over HTTP or a subscription. */
+  context: () => Promise<C> | C;
+  /** Answers /readyz: the names of the dependencies that are not reachable (empty when ready). */
+  unready: () => Promise<string[]>;
+  /** Built tracking site to serve at `/`, if present. */
+  staticDir: string;
+  logger: Logger;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  /** Stops taking connections, lets in-flight requests finish, closes subscriptions. */
+  close(): Promise<void>;
+}
+
+/** GraphQL over HTTP and graphql-ws on the same path, health checks and the tracking site. */
+export async function startHttpServer<C extends BaseContext>(
+  opts: HttpServerOptions<C>,
+): Promise<RunningHttpServer> {
+  const app = express();
+  const httpServer: Server = createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const subscriptions = useServer({ schema: opts.schema, context: () => opts.context() }, wsServer);
+  const apollo = new ApolloServer<C>({
+    schema: opts.schema,
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await subscriptions.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const down = await opts.unready().catch(() => ['readiness check']);
+    res
+      .status(down.length === 0 ? 200 : 503)
+      .json({ status: down.length === 0 ? 'ready' : 'unavailable', down });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '50mb' }),
+    expressMiddleware(apollo, { context: async () => opts.context() }),
+  );
+  const siteDir = resolve(opts.staticDir);
+  if (existsSync(siteDir)) app.use(express.static(siteDir, { index: 'index.html', extensions: ['html'] }));
+  else opts.logger.warn({ siteDir }, 'tracking site is not built; run `npm run build:site`');
+
+  await new Promise<void>((done, fail) => {
+    httpServer.once('error', fail);
+    httpServer.listen(opts.port, opts.host, () => done());
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const shownHost = opts.host === '0.0.0.0' ? 'localhost' : opts.host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    async close() {
+      await apollo.stop();
+    },
+  };
+}

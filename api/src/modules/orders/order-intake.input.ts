@@ -1,0 +1,49 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { UserError } from '../../infra/graphql/user-error.type.js';
+import { ChannelEnum, OrderStateEnum } from './order.type.js';
+
+@InputType({ description: "Orders in one channel's own payload format." })
+export class SubmitOrdersInput {
+  @Field(() => ChannelEnum)
+  channel!: string;
+
+  @Field(() => [GraphQLJSONObject], {
+    description:
+      'Each order exactly as the channel sends it (Taobao trade, JD order, Douyin shop order, web shop order). At most 5,000 per call.',
+  })
+  orders!: Record<string, unknown>[];
+}
+
+@ObjectType('OrderIntakeResult', { description: 'What happened to one submitted order.' })
+export class OrderIntakeResultType {
+  @Field(() => Int, { description: 'Position of the order in the submitted list.' })
+  index!: number;
+
+  @Field(() => ID)
+  orderId!: string;
+
+  @Field(() => String)
+  channelOrderNo!: string;
+
+  @Field(() => String, {
+    description:
+      'CREATED, UPDATED (a newer payload of a known order) or UNCHANGED (not newer than the one held).',
+  })
+  outcome!: string;
+
+  @Field(() => OrderStateEnum)
+  state!: string;
+}
+
+@ObjectType('SubmitOrdersPayload')
+export class SubmitOrdersPayload {
+  @Field(() => [OrderIntakeResultType], { description: 'One row per accepted order.' })
+  results!: OrderIntakeResultType[];
+
+  @Field(() => [UserError], {
+    description:
+      'One row per defect of a rejected order; `field` starts with `orders[<index>]`. Valid orders are committed regardless.',
+  })
+  userErrors!: UserError[];
+}

@@ -1,0 +1,205 @@
+import type pg from 'pg';
+import type { NormalizedOrder } from '../../domain/intake/normalized-order.js';
+import { enqueueOutbox, type OutboxEntry } from '../../infra/outbox/outbox.js';
+
+export type IntakeOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED';
+
+export interface IntakeResult {
+  orderId: string;
+  channel: string;
+  channelOrderNo: string;
+  outcome: IntakeOutcome;
+  state: string;
+}
+
+/**
+ * Writes normalised orders to the pool in one transaction per call: new orders are created with
+ * their initial state and a history row; a re-sent order updates its data only when the payload
+ * is newer than the one held (its state moves only through lifecycle events, never backwards
+ * here). Every created or updated order produces an `order.updated` outbox message.
+ */
+export async function ingestOrders(
+  pool: pg.Pool,
+  orders: readonly NormalizedOrder[],
+  receivedAt: Date,
+): Promise<IntakeResult[]> {
+  if (orders.length === 0) return [];
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const upserted = await upsertOrders(client, orders, receivedAt);
+    const changed = upserted.filter((row) => row.outcome !== 'UNCHANGED');
+    await appendHistory(client, changed, receivedAt);
+    await enqueueOutbox(client, changed.map(orderUpdatedEntry(receivedAt)));
+    await client.query('commit');
+    return upserted;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+interface UpsertedRow extends IntakeResult {
+  previousState: string | null;
+  groupId: string | null;
+  abnormal: boolean;
+  sourceUpdatedAt: Date;
+}
+
+async function upsertOrders(
+  client: pg.PoolClient,
+  orders: readonly NormalizedOrder[],
+  receivedAt: Date,
+): Promise<UpsertedRow[]> {
+  // Last write wins inside one call, so a batch holding the same order twice stays one row.
+  const latest = new Map<string, NormalizedOrder>();
+  for (const order of orders) {
+    const key = `${order.channel}\u0000${order.channelOrderNo}`;
+    const held = latest.get(key);
+    if (!held || held.sourceUpdatedAt < order.sourceUpdatedAt) latest.set(key, order);
+  }
+  const rows = [...latest.values()];
+  const col = <T>(pick: (o: NormalizedOrder) => T) => rows.map(pick);
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  const result = await client.query<{
+    id: string;
+    channel: string;
+    channel_order_no: string;
+    state: string;
+    inserted: boolean;
+    group_id: string | null;
+    abnormal: boolean;
+    source_updated_at: Date;
+  }>(
+    `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
+        source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, presale, buyer_name, buyer_phone,
+        address, items, payment_no, state_entered_at, created_at, updated_at)
+     select t.channel, t.no, t.business_type, t.state, t.channel_status, t.ordered_at, t.paid_at, t.source_updated_at,
+            t.goods, t.shipping, t.total, t.paid, t.presale, t.buyer_name, t.buyer_phone, t.address, t.items,
+            t.payment_no, jsonb_build_object(t.state, $19::timestamptz), $19, $19
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
+                   $8::timestamptz[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::jsonb[],
+                   $14::text[], $15::text[], $16::jsonb[], $17::jsonb[], $18::text[])
+         as t(channel, no, business_type, state, channel_status, ordered_at, paid_at, source_updated_at, goods,
+              shipping, total, paid, presale, buyer_name, buyer_phone, address, items, payment_no)
+     on conflict (channel, channel_order_no) do update set
+        business_type = excluded.business_type, channel_status = excluded.channel_status,
+        paid_at = coalesce(excluded.paid_at, orders.paid_at), source_updated_at = excluded.source_updated_at,
+        goods_cents = excluded.goods_cents, shipping_cents = excluded.shipping_cents,
+        total_cents = excluded.total_cents, paid_cents = excluded.paid_cents, presale = excluded.presale,
+        buyer_name = excluded.buyer_name, buyer_phone = excluded.buyer_phone, address = excluded.address,
+        items = excluded.items, payment_no = coalesce(excluded.payment_no, orders.payment_no),
+        updated_at = $19, version = orders.version + 1
+      where orders.source_updated_at < excluded.source_updated_at
+     returning id, channel, channel_order_no, state, (xmax = 0) as inserted, group_id, abnormal, source_updated_at`,
+    [
+      col((o) => o.channel),
+      col((o) => o.channelOrderNo),
+      col((o) => o.businessType),
+      col((o) => o.state),
+      col((o) => o.channelStatus),
+      col((o) => iso(o.createdAt)),
+      col((o) => iso(o.paidAt)),
+      col((o) => iso(o.sourceUpdatedAt)),
+      col((o) => o.goodsCents),
+      col((o) => o.shippingCents),
+      col((o) => o.totalCents),
+      col((o) => o.paidCents),
+      col((o) => (o.presale ? JSON.stringify(o.presale) : null)),
+      col((o) => o.buyer.name),
+      col((o) => o.buyer.phone),
+      col((o) => JSON.stringify(o.address)),
+      col((o) => JSON.stringify(o.items)),
+      col((o) => o.paymentNo),
+      receivedAt.toISOString(),
+    ],
+  );
+  const written = new Map(result.rows.map((r) => [`${r.channel}\u0000${r.channel_order_no}`, r]));
+  const unchanged = rows.filter((o) => !written.has(`${o.channel}\u0000${o.channelOrderNo}`));
+  const held =
+    unchanged.length > 0
+      ? await loadHeld(client, unchanged)
+      : new Map<string, { id: string; state: string }>();
+  return orders.map((order) => {
+    const key = `${order.channel}\u0000${order.channelOrderNo}`;
+    const row = written.get(key);
+    if (row && latest.get(key) === order) {
+      return {
+        orderId: row.id,
+        channel: row.channel,
+        channelOrderNo: row.channel_order_no,
+        outcome: row.inserted ? 'CREATED' : 'UPDATED',
+        state: row.state,
+        previousState: row.inserted ? null : row.state,
+        groupId: row.group_id,
+        abnormal: row.abnormal,
+        sourceUpdatedAt: row.source_updated_at,
+      };
+    }
+    const other = row ?? held.get(key);
+    return {
+      orderId: other ? ('id' in other ? other.id : '') : '',
+      channel: order.channel,
+      channelOrderNo: order.channelOrderNo,
+      outcome: 'UNCHANGED',
+      state: other?.state ?? order.state,
+      previousState: other?.state ?? null,
+      groupId: null,
+      abnormal: false,
+      sourceUpdatedAt: order.sourceUpdatedAt,
+    };
+  });
+}
+
+async function loadHeld(client: pg.PoolClient, orders: readonly NormalizedOrder[]) {
+  const { rows } = await client.query<{
+    id: string;
+    channel: string;
+    channel_order_no: string;
+    state: string;
+  }>(
+    `select o.id, o.channel, o.channel_order_no, o.state from orders o
+       join unnest($1::text[], $2::text[]) as k(channel, no) on o.channel = k.channel and o.channel_order_no = k.no`,
+    [orders.map((o) => o.channel), orders.map((o) => o.channelOrderNo)],
+  );
+  return new Map(rows.map((r) => [`${r.channel}\u0000${r.channel_order_no}`, { id: r.id, state: r.state }]));
+}
+
+async function appendHistory(client: pg.PoolClient, rows: readonly UpsertedRow[], receivedAt: Date) {
+  if (rows.length === 0) return;
+  await client.query(
+    `insert into order_event (order_id, source, type, idempotency_key, occurred_at, received_at, outcome, from_state, to_state)
+     select t.order_id, 'CHANNEL', t.type, t.key, t.occurred_at, $5, t.outcome, null, t.to_state
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $6::text[], $7::text[])
+         as t(order_id, type, key, occurred_at, outcome, to_state)
+     on conflict (order_id, idempotency_key) do nothing`,
+    [
+      rows.map((r) => r.orderId),
+      rows.map((r) => (r.outcome === 'CREATED' ? 'ORDER_CREATED' : 'ORDER_DATA_UPDATED')),
+      rows.map((r) => `channel:${r.sourceUpdatedAt.toISOString()}`),
+      rows.map((r) => r.sourceUpdatedAt.toISOString()),
+      receivedAt.toISOString(),
+      rows.map((r) => (r.outcome === 'CREATED' ? 'APPLIED' : 'RECORDED')),
+      rows.map((r) => (r.outcome === 'CREATED' ? r.state : null)),
+    ],
+  );
+}
+
+const orderUpdatedEntry =
+  (receivedAt: Date) =>
+  (row: UpsertedRow): OutboxEntry => ({
+    topic: 'order.updated',
+    dedupeKey: `order.updated:${row.orderId}:${row.outcome}:${row.sourceUpdatedAt.toISOString()}`,
+    payload: {
+      orderId: row.orderId,
+      channel: row.channel,
+      channelOrderNo: row.channelOrderNo,
+      state: row.state,
+      previousState: row.previousState,
+      groupId: row.groupId,
+      abnormal: row.abnormal,
+      occurredAt: receivedAt.toISOString(),
+    },
+  });

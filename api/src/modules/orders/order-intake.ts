@@ -1,0 +1,60 @@
+import type pg from 'pg';
+import type { NormalizedOrder } from '../../domain/intake/normalized-order.js';
+import { parseChannelOrder } from '../../domain/intake/parse-channel-order.js';
+import type { Channel } from '../../domain/order/order-types.js';
+import type { FieldError } from '../../domain/shared/result.js';
+import { ingestOrders } from './order-intake.service.js';
+
+export const MAX_ORDERS_PER_CALL = 5000;
+
+export interface SubmittedOrderResult {
+  index: number;
+  orderId: string;
+  channelOrderNo: string;
+  outcome: 'CREATED' | 'UPDATED' | 'UNCHANGED';
+  state: string;
+}
+
+/**
+ * Parses each payload with its channel's adapter and commits the valid ones together; each
+ * rejected order is reported with its index and every defect, and nothing of it is written.
+ */
+export async function submitChannelOrders(
+  pool: pg.Pool,
+  channel: Channel,
+  payloads: readonly unknown[],
+  now: Date,
+): Promise<{ results: SubmittedOrderResult[]; errors: FieldError[] }> {
+  if (payloads.length > MAX_ORDERS_PER_CALL) {
+    return {
+      results: [],
+      errors: [
+        {
+          field: 'orders',
+          code: 'TOO_MANY',
+          message: `at most ${MAX_ORDERS_PER_CALL} orders per call, got ${payloads.length}`,
+        },
+      ],
+    };
+  }
+  const accepted: { index: number; order: NormalizedOrder }[] = [];
+  const errors: FieldError[] = [];
+  payloads.forEach((raw, index) => {
+    const parsed = parseChannelOrder(channel, raw);
+    if (parsed.ok) accepted.push({ index, order: parsed.value });
+    else errors.push(...parsed.errors.map((e) => ({ ...e, field: `orders[${index}].${e.field}` })));
+  });
+  const written = await ingestOrders(
+    pool,
+    accepted.map((a) => a.order),
+    now,
+  );
+  const results = written.map((row, i) => ({
+    index: accepted[i].index,
+    orderId: row.orderId,
+    channelOrderNo: row.channelOrderNo,
+    outcome: row.outcome,
+    state: row.state,
+  }));
+  return { results, errors };
+}

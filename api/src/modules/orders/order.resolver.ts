@@ -1,0 +1,52 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { GraphQLContext } from '../../app/context.js';
+import type { Channel } from '../../domain/order/order-types.js';
+import { UserError } from '../../infra/graphql/user-error.type.js';
+import type { OrderUpdatedEvent } from '../../infra/pubsub/topics.js';
+import { Order } from './order.entity.js';
+import { OrderType } from './order.type.js';
+import { OrderIntakeResultType, SubmitOrdersInput, SubmitOrdersPayload } from './order-intake.input.js';
+import { submitChannelOrders } from './order-intake.js';
+import { matchesOrderFilter, OrderUpdatedFilter, OrderUpdateType } from './order-update.type.js';
+
+@Resolver(() => OrderType)
+export class OrderResolver {
+  @Query(() => OrderType, { nullable: true, description: 'One order by its id.' })
+  async order(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<OrderType | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    return (await ctx.orm.em.fork().findOne(Order, { id })) as OrderType | null;
+  }
+
+  @Mutation(() => SubmitOrdersPayload, {
+    description:
+      "Takes orders in a channel's own format into the pool. Idempotent per (channel, channel order no).",
+  })
+  async submitOrders(
+    @Arg('input', () => SubmitOrdersInput) input: SubmitOrdersInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SubmitOrdersPayload> {
+    const { results, errors } = await submitChannelOrders(
+      ctx.pool,
+      input.channel as Channel,
+      input.orders,
+      ctx.now,
+    );
+    return Object.assign(new SubmitOrdersPayload(), {
+      results: results.map((r) => Object.assign(new OrderIntakeResultType(), r)),
+      userErrors: errors.map((e) => UserError.from(e)),
+    });
+  }
+
+  @Subscription(() => OrderUpdateType, {
+    topics: 'ORDER_UPDATED',
+    filter: ({ payload, args }: { payload: OrderUpdatedEvent; args: { filter?: OrderUpdatedFilter } }) =>
+      matchesOrderFilter(payload, args.filter),
+    description: 'Order changes as they happen, across every API process.',
+  })
+  orderUpdated(
+    @Root() event: OrderUpdatedEvent,
+    @Arg('filter', () => OrderUpdatedFilter, { nullable: true }) _filter?: OrderUpdatedFilter,
+  ): OrderUpdateType {
+    return OrderUpdateType.from(event);
+  }
+}
