@@ -1,3 +1,4 @@
+import { businessDate, formatShanghai, startOfBusinessDay } from '../sla/business-time.js';
 import type { OrderState } from './order-types.js';
 
 /**
@@ -75,6 +76,7 @@ function describeWhen({ withinMinutes, by }: StatusExpectation, now: Date): stri
 }
 
 const MINUTES_PER_DAY = 24 * 60;
+const DAY_MS = MINUTES_PER_DAY * 60_000;
 
 /**
  * "30分钟", "2小时", "2小时30分钟", "1天", "1天6小时". Rounds up, so a promise made from it is
@@ -93,24 +95,16 @@ export function formatChineseDuration(minutes: number): string {
   return `${days}天${hours ? `${hours}小时` : ''}`;
 }
 
-// China has kept UTC+8 without daylight saving since 1991, so Asia/Shanghai is a fixed offset.
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60_000;
-
 /**
  * A time in Asia/Shanghai as a customer reads it, relative to `now`: "今天 18:00", "明天 09:30",
  * "11月26日 18:00", and with the year when it is not this year.
  */
 export function formatShanghaiTime(at: Date, now: Date): string {
-  const local = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
-  const today = new Date(now.getTime() + SHANGHAI_OFFSET_MS);
-  const clock = `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
-  const days = Math.round((startOfDay(local) - startOfDay(today)) / (MINUTES_PER_DAY * 60_000));
+  const [date, clock] = formatShanghai(at).split(' ');
+  const days = Math.round((startOfBusinessDay(at).getTime() - startOfBusinessDay(now).getTime()) / DAY_MS);
   if (days === 0) return `今天 ${clock}`;
   if (days === 1) return `明天 ${clock}`;
-  const date = `${local.getUTCMonth() + 1}月${local.getUTCDate()}日`;
-  const year = local.getUTCFullYear() === today.getUTCFullYear() ? '' : `${local.getUTCFullYear()}年`;
-  return `${year}${date} ${clock}`;
+  const [year, month, day] = date.split('-').map(Number);
+  const sameYear = businessDate(now).startsWith(`${year}-`);
+  return `${sameYear ? '' : `${year}年`}${month}月${day}日 ${clock}`;
 }
-
-const pad = (n: number) => String(n).padStart(2, '0');
-const startOfDay = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
