@@ -1,32 +1,31 @@
-import type { CompiledRule, CompiledRuleSet } from './compile-rule-set.js';
+import { type CompiledRule, type CompiledRuleSet, candidateRules } from './compile-rule-set.js';
 import { REGION_LEVEL_LABELS, type RegionLevel } from './region-code.js';
 import {
   BUSINESS_TYPE_LABELS,
   CHANNEL_LABELS,
-  type OrderRegion,
   type RoutableOrder,
+  type RoutableRegion,
   type RoutingDecision,
 } from './routing-rule.js';
 
 /**
  * Picks the processing group for an order: the first enabled rule by priority whose conditions
- * all hold, else the default group. Only the winner's reason is written, so the cost per order is
- * a few set lookups per rule.
+ * all hold, else the default group. Channel and business type were resolved when the rule set
+ * was compiled, and only the winner's reason is written, so an order costs a few comparisons
+ * per candidate rule.
  */
 export function routeOrder(ruleSet: CompiledRuleSet, order: RoutableOrder): RoutingDecision {
-  const rules = ruleSet.rules;
+  const rules = candidateRules(ruleSet, order.channel, order.businessType);
   for (let i = 0; i < rules.length; i++) {
-    if (matches(rules[i], order)) return ruleDecision(rules[i], order);
+    if (matchesBeyondChannelAndType(rules[i], order)) return ruleDecision(rules[i], order);
   }
   return defaultDecision(ruleSet, order);
 }
 
-function matches(rule: CompiledRule, order: RoutableOrder): boolean {
-  if (rule.channels !== null && !rule.channels.has(order.channel)) return false;
-  if (rule.businessTypes !== null && !rule.businessTypes.has(order.businessType)) return false;
+function matchesBeyondChannelAndType(rule: CompiledRule, order: RoutableOrder): boolean {
   if (rule.minAmountCents !== null && order.amountCents < rule.minAmountCents) return false;
   if (rule.maxAmountCents !== null && order.amountCents >= rule.maxAmountCents) return false;
-  if (rule.hasRegion && matchedRegionLevel(rule, order.region) === null) return false;
+  if (rule.regionCodes !== null && matchedRegionLevel(rule.regionCodes, order.region) === null) return false;
   if (rule.categories !== null && !hasAnyCategory(rule.categories, order.categories)) return false;
   return true;
 }
@@ -36,16 +35,19 @@ function hasAnyCategory(wanted: ReadonlySet<string>, categories: readonly string
   return false;
 }
 
-/** The most specific listed area containing the order's address. */
-function matchedRegionLevel(rule: CompiledRule, region: OrderRegion | null): RegionLevel | null {
+/** The order's most specific region code that the rule lists, by its level. */
+function matchedRegionLevel(
+  regionCodes: ReadonlySet<string>,
+  region: RoutableRegion | null,
+): RegionLevel | null {
   if (region === null) return null;
-  if (region.districtCode !== null && rule.districtCodes.has(region.districtCode)) return 'DISTRICT';
-  if (region.cityCode !== null && rule.cityCodes.has(region.cityCode)) return 'CITY';
-  if (rule.provinceCodes.has(region.provinceCode)) return 'PROVINCE';
+  if (region.districtCode !== null && regionCodes.has(region.districtCode)) return 'DISTRICT';
+  if (region.cityCode !== null && regionCodes.has(region.cityCode)) return 'CITY';
+  if (regionCodes.has(region.provinceCode)) return 'PROVINCE';
   return null;
 }
 
-const REGION_CODE_OF: Readonly<Record<RegionLevel, keyof OrderRegion>> = {
+const REGION_CODE_OF: Readonly<Record<RegionLevel, keyof RoutableRegion>> = {
   PROVINCE: 'provinceCode',
   CITY: 'cityCode',
   DISTRICT: 'districtCode',
@@ -56,7 +58,7 @@ function ruleDecision(compiled: CompiledRule, order: RoutableOrder): RoutingDeci
   const phrases: string[] = [];
   const tokens: string[] = [];
 
-  const level = compiled.hasRegion ? matchedRegionLevel(compiled, order.region) : null;
+  const level = compiled.regionCodes !== null ? matchedRegionLevel(compiled.regionCodes, order.region) : null;
   if (level !== null) {
     const code = order.region![REGION_CODE_OF[level]] as string;
     phrases.push(`${REGION_LEVEL_LABELS[level]} ${code}`);

@@ -1,6 +1,6 @@
 import type { CompiledRuleSet } from './compile-rule-set.js';
 import { routeOrder } from './route-order.js';
-import type { RoutableOrder } from './routing-rule.js';
+import { DEFAULT_HIT_KEY, type RoutableOrder } from './routing-rule.js';
 
 export interface OpenOrderPlacement extends RoutableOrder {
   orderId: string;
@@ -45,13 +45,13 @@ export function dryRunRuleSet(
 ): DryRunReport {
   const ruleHits: Record<string, number> = {};
   for (const { rule } of proposed.rules) ruleHits[rule.id] = 0;
-  ruleHits.DEFAULT = 0;
+  ruleHits[DEFAULT_HIT_KEY] = 0;
 
   const moved: DryRunMove[] = [];
   const transitions = new Map<string, DryRunTransition>();
   for (const order of openOrders) {
     const decision = routeOrder(proposed, order);
-    ruleHits[decision.ruleId ?? 'DEFAULT']++;
+    ruleHits[decision.ruleId ?? DEFAULT_HIT_KEY]++;
     if (decision.groupId === order.currentGroupId) continue;
 
     moved.push({

@@ -66,10 +66,10 @@ export interface RoutableOrder {
   /** Category of each item, as the channel gave it. */
   categories: readonly string[];
   /** The parsed address; `null` when parsing failed. A part the parser could not resolve is `null`. */
-  region: OrderRegion | null;
+  region: RoutableRegion | null;
 }
 
-export interface OrderRegion {
+export interface RoutableRegion {
   provinceCode: string;
   cityCode: string | null;
   districtCode: string | null;
@@ -84,6 +84,9 @@ export interface RoutingDecision {
   /** Stable tokens for the conditions that held, e.g. `PROVINCE:330000`, `AMOUNT_MIN:50000`. */
   matchedConditions: string[];
 }
+
+/** Rule-hit statistics count default-group orders under this key, so no rule may have it as id. */
+export const DEFAULT_HIT_KEY = 'DEFAULT';
 
 /** Names operators read in reasons and messages. */
 export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = {

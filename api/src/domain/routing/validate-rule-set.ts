@@ -1,7 +1,12 @@
 import { BUSINESS_TYPES, type BusinessType, CHANNELS, type Channel } from '../order/order-types.js';
 import { type FieldError, fail, ok, type Result } from '../shared/result.js';
 import { fitsRegionLevel, isRegionCodeShape, REGION_LEVEL_LABELS, type RegionLevel } from './region-code.js';
-import type { RoutingConditions, RoutingRule, RuleSetDraft } from './routing-rule.js';
+import {
+  DEFAULT_HIT_KEY,
+  type RoutingConditions,
+  type RoutingRule,
+  type RuleSetDraft,
+} from './routing-rule.js';
 
 /** Whether a well-shaped code exists in the division data; injected so this stays pure. */
 export type RegionCodeExists = (code: string) => boolean;
@@ -97,6 +102,9 @@ function parseRule(raw: unknown, path: string, context: RuleContext): ParsedRule
   const before = errorCount();
 
   result.id = requiredText(raw.id, `${path}.id`, '规则编号', push);
+  if (result.id === DEFAULT_HIT_KEY) {
+    push(`${path}.id`, 'RESERVED_RULE_ID', `规则编号 ${DEFAULT_HIT_KEY} 保留给默认组的统计`);
+  }
   const name = requiredText(raw.name, `${path}.name`, '规则名称', push);
 
   if (raw.priority === undefined || raw.priority === null) {
@@ -158,7 +166,11 @@ function parseConditions(
       if (!isRegionCodeShape(code)) {
         push(at, 'INVALID_REGION_CODE', `地区编码 ${code} 应为 6 位数字（GB/T 2260）`);
       } else if (!fitsRegionLevel(code, level)) {
-        push(at, 'REGION_LEVEL_MISMATCH', `${code} 不是${REGION_LEVEL_LABELS[level]}编码，放在这里永远不会命中`);
+        push(
+          at,
+          'REGION_LEVEL_MISMATCH',
+          `${code} 不是${REGION_LEVEL_LABELS[level]}编码，放在这里永远不会命中`,
+        );
       } else if (isKnownRegionCode && !isKnownRegionCode(code)) {
         push(at, 'UNKNOWN_REGION_CODE', `地区编码 ${code} 不在行政区划数据中`);
       }
@@ -253,7 +265,8 @@ function enumList(
 ): string[] | null {
   const list = stringList(value, field, push);
   list?.forEach((v, j) => {
-    if (!allowed.includes(v)) push(`${field}[${j}]`, code, `未知的${label} ${v}，可选：${allowed.join('、')}`);
+    if (!allowed.includes(v))
+      push(`${field}[${j}]`, code, `未知的${label} ${v}，可选：${allowed.join('、')}`);
   });
   return list && unique(list);
 }
