@@ -41,7 +41,17 @@ export async function startEmbeddedPostgres(opts: {
   // As root, the server runs as the `postgres` user, which must be able to reach its folder.
   if (userInfo().uid === 0) await chmod(root, 0o755);
   const credentials = await loadOrCreateCredentials(join(root, 'embedded-pg.json'));
-  await stopOrphanPostmaster(pgDir, opts.logger);
+  const running = await findRunningPostmaster(pgDir);
+  if (running?.ownedByLivePlatform) {
+    // Another platform process on this machine (e.g. `npm run api` beside `npm run worker`)
+    // started it: share it, and leave stopping it to its owner.
+    opts.logger.info(
+      { pid: running.pid },
+      'using the embedded PostgreSQL started by another platform process',
+    );
+    return { url: connectionUrl(credentials, running.port, opts.database), stop: async () => {} };
+  }
+  if (running) await stopOrphanPostmaster(running.pid, opts.logger);
 
   const recentLines: string[] = [];
   const cluster = new EmbeddedPostgres({
@@ -76,8 +86,11 @@ export async function startEmbeddedPostgres(opts: {
   if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${opts.database}"`);
   await client.end();
 
-  const url = `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${opts.port}/${opts.database}`;
-  return { url, stop: () => cluster.stop() };
+  return { url: connectionUrl(credentials, opts.port, opts.database), stop: () => cluster.stop() };
+}
+
+function connectionUrl(credentials: Credentials, port: number, database: string): string {
+  return `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
 }
 
 async function loadOrCreateCredentials(path: string): Promise<Credentials> {
@@ -87,16 +100,51 @@ async function loadOrCreateCredentials(path: string): Promise<Credentials> {
   return credentials;
 }
 
-/** After a kill -9 of the platform, its postmaster child may still hold the data dir. */
-async function stopOrphanPostmaster(pgDir: string, logger: Logger): Promise<void> {
+interface RunningPostmaster {
+  pid: number;
+  port: number;
+  /** Its parent is a live platform process (shared), rather than gone (orphaned by a kill -9). */
+  ownedByLivePlatform: boolean;
+}
+
+/** Reads postmaster.pid; a server is "running" only if that pid is alive and serves our data dir. */
+async function findRunningPostmaster(pgDir: string): Promise<RunningPostmaster | null> {
   const pidFile = join(pgDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isPostgresFor(pid, pgDir)) return;
-  logger.warn({ pid }, 'a PostgreSQL from a previous run still holds the data dir; shutting it down');
+  if (!existsSync(pidFile)) return null;
+  const lines = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isPostgresFor(pid, pgDir)) return null;
+  const parent = parentPid(pid);
+  const ownedByLivePlatform = parent !== null && parent !== 1 && isPlatformProcess(parent);
+  return { pid, port, ownedByLivePlatform };
+}
+
+/** After a kill -9 of the platform, its postmaster child may still hold the data dir. */
+async function stopOrphanPostmaster(pid: number, logger: Logger): Promise<void> {
+  logger.warn({ pid }, 'a PostgreSQL left by a previous run still holds the data dir; shutting it down');
   process.kill(pid, 'SIGINT');
   for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) await sleep(100);
   if (isAlive(pid)) throw new Error(`PostgreSQL process ${pid} from a previous run did not stop within 30 s`);
+}
+
+function parentPid(pid: number): number | null {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+function isPlatformProcess(pid: number): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('main.ts') || cmdline.includes('main.js');
+  } catch {
+    return false;
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -24,8 +24,8 @@ export interface Scheduler {
   backend: SchedulerBackendKind;
   /** Unlocks jobs this worker held when it last died, then starts processing. */
   start(): Promise<void>;
-  /** Stops taking jobs, waits for running ones, and unlocks what it holds. */
-  stop(): Promise<void>;
+  /** Stops taking jobs, waits (up to `drainMs`) for running ones, then closes the job store. */
+  stop(drainMs?: number): Promise<void>;
   /** True when the job store answers. */
   ping(): Promise<boolean>;
 }
@@ -50,6 +50,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     );
   });
 
+  let started = false;
   return {
     agenda,
     backend,
@@ -57,9 +58,16 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       await agenda.ready;
       await unlockOwnStaleJobs(agenda, opts.workerName, opts.logger);
       await agenda.start();
+      started = true;
     },
-    async stop() {
-      await agenda.stop(true);
+    async stop(drainMs = 20_000) {
+      if (!started) {
+        await agenda.stop(true);
+        return;
+      }
+      // drain() stops fetching, waits for running jobs and closes the job store.
+      const drained = await agenda.drain(drainMs);
+      if (drained.timedOut) opts.logger.warn({ running: drained.running }, 'jobs still running at shutdown');
     },
     async ping() {
       try {
@@ -72,10 +80,24 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   };
 }
 
+/**
+ * A worker killed mid-job leaves its jobs locked. The same worker restarting knows nobody else
+ * holds them: it unlocks them, and makes a one-time job due again (Agenda cleared its next run
+ * when it started, so without this it would never run again).
+ */
 async function unlockOwnStaleJobs(agenda: Agenda, workerName: string, logger: Logger): Promise<void> {
   const { jobs } = await agenda.queryJobs({ state: 'running', limit: 10_000 });
-  const stale = jobs.filter((job) => job.lastModifiedBy === workerName).map((job) => job._id);
+  const stale = jobs.filter((job) => job.lastModifiedBy === workerName);
   if (stale.length === 0) return;
-  await agenda.db.unlockJobs(stale);
-  logger.warn({ count: stale.length }, 'unlocked jobs this worker held before it stopped abruptly');
+  await agenda.db.unlockJobs(stale.map((job) => job._id));
+  const now = new Date();
+  for (const job of stale) {
+    if (job.nextRunAt !== null) continue;
+    const { state: _state, ...attrs } = job;
+    await agenda.db.saveJob(
+      { ...attrs, lockedAt: undefined, nextRunAt: now },
+      { lastModifiedBy: workerName },
+    );
+  }
+  logger.warn({ count: stale.length }, 'unlocked jobs this worker held when it stopped abruptly');
 }
