@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAddress } from '../../../api/src/domain/address/address-parser.js';
 import type { AddressInput } from '../../../api/src/domain/address/address-types.js';
-import { bundledIndex } from './bundled-index.js';
+import { bundledIndex } from './address-test-kit.js';
 
 /**
  * Addresses written by hand the way customers write them. Each expected code was looked up in

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ADDRESS_FORMATS, buildLabelledSet } from '../../../bench/address/labelled-set.js';
 import { scoreLabelledSet } from '../../../bench/address/score.js';
-import { bundledIndex } from './bundled-index.js';
+import { bundledIndex } from './address-test-kit.js';
 
 describe('the labelled set', () => {
   const index = bundledIndex();

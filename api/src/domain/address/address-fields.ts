@@ -60,13 +60,12 @@ export function resolveFields(
         ),
       };
     }
+    if (field !== 'district') {
+      const message = `the ${field} field names no ${field} in the division data`;
+      return { ok: false, failure: failure('UNKNOWN_REGION', message) };
+    }
     // A district the data does not know (new, or 其他区) still leaves the city to route by.
-    if (field === 'district') unknownDistrict = value.text;
-    else
-      return {
-        ok: false,
-        failure: failure('UNKNOWN_REGION', `the ${field} field names no ${field} in the division data`),
-      };
+    unknownDistrict = value.text;
   }
   if (options.length === 0) return { ok: true, anchor: null, stated: 0, unknownDistrict };
 
