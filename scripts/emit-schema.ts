@@ -6,11 +6,12 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { lexicographicSortSchema, printSchema } from 'graphql';
+import { authChecker } from '../api/src/app/auth-checker.js';
 import { RESOLVERS } from '../api/src/app/resolvers.js';
 import { buildGraphQLSchema } from '../api/src/infra/graphql/build-schema.js';
 
 const PATH = 'schema/schema.graphql';
-const schema = await buildGraphQLSchema(RESOLVERS, createPubSub());
+const schema = await buildGraphQLSchema(RESOLVERS, createPubSub(), authChecker);
 const text = `# Emitted from the code by \`npm run schema:emit\`; do not edit by hand.\n\n${printSchema(lexicographicSortSchema(schema))}\n`;
 
 if (process.argv.includes('--check')) {

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
-import { graphql, type PlatformProcess, spawnPlatform, waitUntilReady } from '../support/platform-process.js';
+import {
+  adminAuthorization,
+  graphql,
+  type PlatformProcess,
+  spawnPlatform,
+  waitUntilReady,
+} from '../support/platform-process.js';
 import { waitFor } from '../support/wait-for.js';
 
 const webshopOrder = JSON.parse(readFileSync('test/fixtures/channels/webshop-custom.json', 'utf8'));
@@ -63,9 +69,13 @@ describe('embedded PostgreSQL: kill -9, restart, graceful stop', () => {
     };
     platform = spawnPlatform('start', env);
     await waitUntilReady(baseUrl, platform);
-    const first = await graphql<{ submitOrders: { results: { orderId: string }[] } }>(baseUrl, submit, {
-      input: { channel: 'WEBSHOP', orders: [webshopOrder] },
-    });
+    let authorization = { authorization: await adminAuthorization(baseUrl) };
+    const first = await graphql<{ submitOrders: { results: { orderId: string }[] } }>(
+      baseUrl,
+      submit,
+      { input: { channel: 'WEBSHOP', orders: [webshopOrder] } },
+      authorization,
+    );
     const orderId = first.submitOrders.results[0].orderId;
 
     platform.proc.kill('SIGKILL');
@@ -76,17 +86,22 @@ describe('embedded PostgreSQL: kill -9, restart, graceful stop', () => {
     await waitUntilReady(baseUrl, platform);
     expect(platform.output()).toContain('still holds the data dir');
     expect(isAlive(leftover)).toBe(false);
+    authorization = { authorization: await adminAuthorization(baseUrl) };
 
     const found = await graphql<{ order: { id: string; channelOrderNo: string } | null }>(
       baseUrl,
       'query ($id: ID!) { order(id: $id) { id channelOrderNo } }',
       { id: orderId },
+      authorization,
     );
     expect(found.order?.channelOrderNo).toBe(webshopOrder.orderNo);
 
-    const second = await graphql<{ submitOrders: { results: { orderId: string }[] } }>(baseUrl, submit, {
-      input: { channel: 'WEBSHOP', orders: [{ ...webshopOrder, orderNo: 'WS-AFTER-RESTART-1' }] },
-    });
+    const second = await graphql<{ submitOrders: { results: { orderId: string }[] } }>(
+      baseUrl,
+      submit,
+      { input: { channel: 'WEBSHOP', orders: [{ ...webshopOrder, orderNo: 'WS-AFTER-RESTART-1' }] } },
+      authorization,
+    );
     const credentials = JSON.parse(readFileSync(join(dataDir, 'embedded-pg.json'), 'utf8'));
     const db = new pg.Client({
       host: '127.0.0.1',

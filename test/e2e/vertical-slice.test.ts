@@ -4,7 +4,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { freePort } from '../support/free-port.js';
-import { graphql, type PlatformProcess, spawnPlatform, waitUntilReady } from '../support/platform-process.js';
+import {
+  adminAuthorization,
+  graphql,
+  type PlatformProcess,
+  spawnPlatform,
+  waitUntilReady,
+} from '../support/platform-process.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -21,6 +27,7 @@ describe('order intake → outbox → worker job → pubsub → subscription, ac
   let api: PlatformProcess;
   let worker: PlatformProcess;
   let baseUrl: string;
+  let authorization: string;
 
   beforeAll(async () => {
     database = await createTestDatabase('slice');
@@ -29,6 +36,7 @@ describe('order intake → outbox → worker job → pubsub → subscription, ac
     const env = { DATABASE_URL: database.url, SCHEDULER_POLL_MS: '200', OUTBOX_SWEEP_MS: '5000' };
     api = spawnPlatform('api', { ...env, PORT: String(port), HOST: '127.0.0.1' });
     await waitUntilReady(baseUrl, api);
+    authorization = await adminAuthorization(baseUrl);
     worker = spawnPlatform('worker', { ...env, WORKER_NAME: 'slice-worker' });
     await waitFor(() => worker.output().includes('worker ready'), {
       timeoutMs: 60_000,
@@ -45,6 +53,7 @@ describe('order intake → outbox → worker job → pubsub → subscription, ac
     const client = createClient({
       url: `${baseUrl.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
+      connectionParams: { authorization },
     });
     const received: Array<Record<string, unknown>> = [];
     const subscribed = new Promise<void>((resolve, reject) => {
@@ -56,7 +65,8 @@ describe('order intake → outbox → worker job → pubsub → subscription, ac
         },
         {
           next: (message) => received.push(message.data?.orderUpdated as Record<string, unknown>),
-          error: reject,
+          error: (e) =>
+            reject(new Error(`subscription failed: ${(e as { code?: number }).code ?? String(e)}`)),
           complete: () => {},
         },
       );
@@ -72,6 +82,7 @@ describe('order intake → outbox → worker job → pubsub → subscription, ac
       `mutation ($input: SubmitOrdersInput!) { submitOrders(input: $input) {
         results { orderId outcome state } userErrors { field code message } } }`,
       { input: { channel: 'WEBSHOP', orders: [webshopOrder] } },
+      { authorization },
     );
     expect(data.submitOrders.userErrors).toEqual([]);
     expect(data.submitOrders.results).toHaveLength(1);
@@ -107,11 +118,29 @@ describe('order intake → outbox → worker job → pubsub → subscription, ac
     expect(worker.proc.pid).not.toBe(api.proc.pid);
   });
 
+  it('refuses a subscription without credentials at connection time', async () => {
+    const client = createClient({
+      url: `${baseUrl.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
+    const closed = await new Promise<{ code: number }>((resolve) => {
+      client.on('closed', (event) => resolve(event as { code: number }));
+      client.subscribe(
+        { query: 'subscription { orderUpdated { orderId } }' },
+        { next: () => {}, error: () => {}, complete: () => {} },
+      );
+    });
+    expect(closed.code).toBe(4403);
+    await client.dispose();
+  });
+
   it('does not create a second order when the same payload is sent again', async () => {
     const resend = await graphql<{ submitOrders: { results: { outcome: string }[] } }>(
       baseUrl,
       `mutation ($input: SubmitOrdersInput!) { submitOrders(input: $input) { results { outcome } } }`,
       { input: { channel: 'WEBSHOP', orders: [webshopOrder] } },
+      { authorization },
     );
     expect(resend.submitOrders.results[0].outcome).toBe('UNCHANGED');
   });

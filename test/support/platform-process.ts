@@ -20,7 +20,7 @@ export function spawnPlatform(
   env: Record<string, string>,
 ): PlatformProcess {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts', command], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -79,4 +79,18 @@ export async function graphql<T = Record<string, unknown>>(
   const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(`GraphQL errors: ${body.errors.map((e) => e.message).join('; ')}`);
   return body.data as T;
+}
+
+/** Password given to the first `admin` account of platforms started by the tests. */
+export const TEST_ADMIN_PASSWORD = 'e2e-admin-password';
+
+/** Signs in as the bootstrap admin and returns the `Authorization` header value. */
+export async function adminAuthorization(baseUrl: string): Promise<string> {
+  const data = await graphql<{ login: { token: string | null } }>(
+    baseUrl,
+    'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }',
+    { u: 'admin', p: TEST_ADMIN_PASSWORD },
+  );
+  if (!data.login.token) throw new Error('admin sign-in failed');
+  return `Bearer ${data.login.token}`;
 }

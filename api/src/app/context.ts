@@ -1,6 +1,8 @@
 import type pg from 'pg';
+import type { Viewer } from '../domain/auth/viewer.js';
 import type { Orm } from '../infra/db/orm.js';
 import type { Logger } from '../infra/logging/logger.js';
+import type { AuthService } from '../modules/auth/auth.service.js';
 
 /** Facts about the running platform that resolvers may report. */
 export interface PlatformFacts {
@@ -14,6 +16,9 @@ export interface GraphQLContext {
   pool: pg.Pool;
   logger: Logger;
   platform: PlatformFacts;
+  auth: AuthService;
+  /** Who is calling, authenticated at the edge. */
+  viewer: Viewer;
   /** Request time, passed to domain rules as `now`. */
   now: Date;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { GraphQLError } from 'graphql';
 import pg from 'pg';
 import { type Config, parseConfig } from '../config/config.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../infra/db/embedded-postgres.js';
@@ -11,6 +12,9 @@ import { createLogger, type Logger } from '../infra/logging/logger.js';
 import { PgPubSub } from '../infra/pubsub/pg-pubsub.js';
 import { createScheduler, type Scheduler } from '../infra/scheduler/scheduler.js';
 import { scheduleOutboxDispatch } from '../jobs/outbox-dispatch.job.js';
+import { AuthService } from '../modules/auth/auth.service.js';
+import { ensureBootstrapAdmin } from '../modules/auth/bootstrap-admin.js';
+import { authChecker } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
 import { ENTITIES } from './entities.js';
 import { OUTBOX_HANDLERS } from './outbox-handlers.js';
@@ -93,13 +97,28 @@ export async function startPlatform(
       const pubsub = new PgPubSub(databaseUrl, logger);
       await pubsub.start();
       stops.push(() => pubsub.stop());
-      const schema = await buildGraphQLSchema(RESOLVERS, pubsub.local);
+      const auth = await AuthService.open(orm, config.authSecret);
+      const admin = await ensureBootstrapAdmin(orm, auth, config.adminPassword);
+      if (admin.created && admin.generatedPassword)
+        process.stdout.write(
+          `\n  Created the first staff account: admin / ${admin.generatedPassword}\n  (shown once; set ADMIN_PASSWORD to choose it)\n`,
+        );
+      const schema = await buildGraphQLSchema(RESOLVERS, pubsub.local, authChecker);
       const platform = { version: VERSION, schedulerBackend: scheduler.backend };
       http = await startHttpServer<GraphQLContext>({
         host: config.host,
         port: config.port,
         schema,
-        context: () => ({ orm, pool, logger, platform, now: new Date() }),
+        context: async (credentials) => {
+          const now = new Date();
+          const authenticated = await auth.authenticate(credentials, now);
+          if (!authenticated.ok)
+            throw new GraphQLError(authenticated.reason, {
+              extensions: { code: authenticated.code, http: { status: 401 } },
+            });
+          return { orm, pool, logger, platform, auth, viewer: authenticated.viewer, now };
+        },
+        acceptSubscriber: (context) => context.viewer.kind !== 'ANONYMOUS',
         unready: async () => {
           const down: string[] = [];
           await pool.query('select 1').catch(() => down.push('database'));

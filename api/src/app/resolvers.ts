@@ -1,7 +1,8 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { OrderResolver } from '../modules/orders/order.resolver.js';
 import { SystemResolver } from '../modules/system/system.resolver.js';
 
 /** Every resolver class of the public API; the schema (and schema/schema.graphql) is built from these. */
 // biome-ignore lint/complexity/noBannedTypes: type-graphql takes resolver classes as constructors.
-export const RESOLVERS: NonEmptyArray<Function> = [SystemResolver, OrderResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [SystemResolver, AuthResolver, OrderResolver];

@@ -17,8 +17,10 @@ export interface Config {
   embeddedPostgresPort: number;
   /** pino level. @default info */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Secret used to sign staff session tokens. Generated per data dir when absent. */
+  /** Secret used to sign staff session tokens. Generated once and kept in the database when absent. */
   authSecret: string | null;
+  /** Password of the first `admin` account, created on a database with no staff. Generated and printed once when absent. */
+  adminPassword: string | null;
   /** How often the scheduler polls for due jobs, in ms. @default 2000 */
   schedulerPollMs: number;
   /** Outbox delivery sweep interval, in ms. @default 5000 */
@@ -85,6 +87,9 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
   const authSecret = env.AUTH_SECRET?.trim() || null;
   if (authSecret !== null && authSecret.length < 32)
     throw new ConfigError('AUTH_SECRET', 'must be at least 32 characters');
+  const adminPassword = env.ADMIN_PASSWORD?.trim() || null;
+  if (adminPassword !== null && adminPassword.length < 10)
+    throw new ConfigError('ADMIN_PASSWORD', 'must be at least 10 characters');
   return {
     port: intVar(env, 'PORT', 4000, 1, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
@@ -94,6 +99,7 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     embeddedPostgresPort: intVar(env, 'EMBEDDED_PG_PORT', 54320, 1, 65535),
     logLevel,
     authSecret,
+    adminPassword,
     schedulerPollMs: intVar(env, 'SCHEDULER_POLL_MS', 2000, 100, 600_000),
     outboxSweepMs: intVar(env, 'OUTBOX_SWEEP_MS', 5000, 100, 600_000),
     trackingSiteDir: env.TRACKING_SITE_DIR?.trim() || 'tracking-site/dist',

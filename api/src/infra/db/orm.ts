@@ -22,6 +22,7 @@ export async function openOrm(url: string, entities: EntityClass<unknown>[], poo
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      silent: true,
     },
     pool: { min: 0, max: poolMax },
     forceUtcTimezone: true,

@@ -14,13 +14,23 @@ export interface HttpServerOptions<C extends BaseContext> {
   host: string;
   port: number;
   schema: GraphQLSchema;
-  /** Builds the resolver context for one operation, over HTTP or a subscription. */
-  context: () => Promise<C> | C;
+  /**
+   * Builds the resolver context for one operation from the caller's credentials (HTTP headers, or
+   * the graphql-ws connection parameters `authorization` / `apiKey`). Throwing rejects the call.
+   */
+  context: (credentials: Credentials) => Promise<C>;
+  /** Decides at connection time whether a subscription client may connect. */
+  acceptSubscriber: (context: C) => boolean;
   /** Answers /readyz: the names of the dependencies that are not reachable (empty when ready). */
   unready: () => Promise<string[]>;
   /** Built tracking site to serve at `/`, if present. */
   staticDir: string;
   logger: Logger;
+}
+
+export interface Credentials {
+  authorization?: string;
+  apiKey?: string;
 }
 
 export interface RunningHttpServer {
@@ -37,7 +47,25 @@ export async function startHttpServer<C extends BaseContext>(
   const app = express();
   const httpServer: Server = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const subscriptions = useServer({ schema: opts.schema, context: () => opts.context() }, wsServer);
+  const credentialsOf = (params: Record<string, unknown> | undefined): Credentials => ({
+    authorization: typeof params?.authorization === 'string' ? params.authorization : undefined,
+    apiKey: typeof params?.apiKey === 'string' ? params.apiKey : undefined,
+  });
+  const subscriptions = useServer(
+    {
+      schema: opts.schema,
+      // Subscriptions are authenticated once, when the client connects; a refusal closes with 4403.
+      onConnect: async (ctx) => {
+        try {
+          return opts.acceptSubscriber(await opts.context(credentialsOf(ctx.connectionParams)));
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) => opts.context(credentialsOf(ctx.connectionParams)),
+    },
+    wsServer,
+  );
   const apollo = new ApolloServer<C>({
     schema: opts.schema,
     introspection: true,
@@ -69,7 +97,13 @@ export async function startHttpServer<C extends BaseContext>(
   app.use(
     '/graphql',
     express.json({ limit: '50mb' }),
-    expressMiddleware(apollo, { context: async () => opts.context() }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        opts.context({
+          authorization: req.headers.authorization,
+          apiKey: req.header('x-api-key') ?? undefined,
+        }),
+    }),
   );
   const siteDir = resolve(opts.staticDir);
   if (existsSync(siteDir)) app.use(express.static(siteDir, { index: 'index.html', extensions: ['html'] }));
