@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
-import type { GraphQLSchema } from 'graphql';
+import express, { type Express } from 'express';
+import { type GraphQLSchema, specifiedRules, type ValidationRule, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logging/logger.js';
@@ -23,6 +23,10 @@ export interface HttpServerOptions<C extends BaseContext> {
   acceptSubscriber: (context: C) => boolean;
   /** Answers /readyz: the names of the dependencies that are not reachable (empty when ready). */
   unready: () => Promise<string[]>;
+  /** Extra validation rules (e.g. depth and cost limits) for every operation, HTTP and subscriptions. */
+  validationRules?: ValidationRule[];
+  /** Mounts extra HTTP routes (e.g. signed webhooks) before GraphQL and the site. */
+  routes?: (app: Express) => void;
   /** Built tracking site to serve at `/`, if present. */
   staticDir: string;
   logger: Logger;
@@ -54,6 +58,8 @@ export async function startHttpServer<C extends BaseContext>(
   const subscriptions = useServer(
     {
       schema: opts.schema,
+      validate: (schema, document) =>
+        validate(schema, document, [...specifiedRules, ...(opts.validationRules ?? [])]),
       // Subscriptions are authenticated once, when the client connects; a refusal closes with 4403.
       onConnect: async (ctx) => {
         try {
@@ -69,6 +75,7 @@ export async function startHttpServer<C extends BaseContext>(
   const apollo = new ApolloServer<C>({
     schema: opts.schema,
     introspection: true,
+    validationRules: opts.validationRules,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
