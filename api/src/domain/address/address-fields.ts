@@ -1,7 +1,13 @@
 import { ambiguous, describe, failure, ref } from './address-outcomes.js';
 import type { NormalizedText } from './address-text.js';
 import type { ParsedAddressFailure } from './address-types.js';
-import { type DivisionEntry, type DivisionIndex, type NameHit, within } from './division-index.js';
+import {
+  type DivisionEntry,
+  type DivisionIndex,
+  LEVEL_DEPTH,
+  type NameHit,
+  within,
+} from './division-index.js';
 import { LEVEL_BIT, readRegions } from './region-search.js';
 
 /**
@@ -115,8 +121,6 @@ function bestCombinations(options: readonly FieldOption[]): Combination[] {
   return best;
 }
 
-const DEPTH = { province: 1, city: 2, district: 3, township: 3 } as const;
-
 function evaluate(options: readonly FieldOption[], chosen: readonly NameHit[]): Combination | null {
   let anchor = chosen[0].entry;
   let score = 0;
@@ -129,7 +133,7 @@ function evaluate(options: readonly FieldOption[], chosen: readonly NameHit[]): 
     }
     if (hit.needsParent && !chosen.some((o) => o.entry !== hit.entry && within(hit.entry, o.entry)))
       return null;
-    if (DEPTH[hit.entry.level] >= DEPTH[anchor.level]) anchor = hit.entry;
+    if (LEVEL_DEPTH[hit.entry.level] >= LEVEL_DEPTH[anchor.level]) anchor = hit.entry;
     score += fitsField(options[i].field, hit.entry) ? 2 : 1;
     stated |= LEVEL_BIT[hit.entry.level];
   }

@@ -39,11 +39,7 @@ export function parseAddress(index: DivisionIndex, input: AddressInput): ParsedA
 
   if (!detail.hasContent && given.length === 0) return failure('EMPTY', 'the address is empty');
   const texts = [detail, ...given.map((f) => fields[f])];
-  const notChinese = failure(
-    'NOT_CHINESE_ADDRESS',
-    'the address is not written in Chinese; route it by hand',
-  );
-  if (texts.every((t) => t.han === '')) return notChinese;
+  if (texts.every((t) => t.han === '')) return notChinese();
 
   const resolved = resolveFields(index, fields);
   if (!resolved.ok) return resolved.failure;
@@ -87,7 +83,7 @@ export function parseAddress(index: DivisionIndex, input: AddressInput): ParsedA
   const anchor = reading?.anchor ?? scope;
   if (anchor === null) {
     // Kanji without a Chinese region, next to kana or hangul: a Japanese or Korean address.
-    if (texts.some((t) => t.hasForeignScript)) return notChinese;
+    if (texts.some((t) => t.hasForeignScript)) return notChinese();
     return failure('NO_PROVINCE', 'no province, city or district found in the address');
   }
   const { province, city, district, township } = levelsOf(anchor);
@@ -136,6 +132,9 @@ function confidenceOf(
   if (skippedText) confidence -= 0.1;
   return Math.round(Math.max(0.05, confidence) * 100) / 100;
 }
+
+const notChinese = () =>
+  failure('NOT_CHINESE_ADDRESS', 'the address is not written in Chinese; route it by hand');
 
 function skipLeadIns(han: string): number {
   let at = 0;

@@ -60,6 +60,9 @@ export interface TownshipEntry {
 
 export type DivisionEntry = ProvinceEntry | CityEntry | DistrictEntry | TownshipEntry;
 
+/** How deep a level sits; a township stands in for the county level of its city. */
+export const LEVEL_DEPTH = { province: 1, city: 2, district: 3, township: 3 } as const;
+
 /** `placeholder`: 市辖区 / 县 / 省直辖县级行政区划, meaningful only right after its province. */
 export type AliasKind = 'full' | 'short' | 'placeholder';
 
@@ -116,11 +119,7 @@ export function within(entry: DivisionEntry, scope: DivisionEntry): boolean {
 
 /** Builds the entries and the name index. The tree must already be validated. */
 export function buildDivisionIndex(tree: readonly DivisionProvinceNode[]): DivisionIndex {
-  const provinces: ProvinceEntry[] = [];
-  const byCode = new Map<string, DivisionEntry>();
-  const counts = { provinces: 0, cities: 0, districts: 0, townships: 0 };
-
-  for (const provinceNode of tree) {
+  const provinces = tree.map((provinceNode) => {
     const municipality = provinceNode.children.every((c) => MUNICIPAL_CITY_NAMES.has(c.name));
     const province: ProvinceEntry = {
       level: 'province',
@@ -130,9 +129,6 @@ export function buildDivisionIndex(tree: readonly DivisionProvinceNode[]): Divis
       municipality,
       cities: [],
     };
-    provinces.push(province);
-    byCode.set(province.code, province);
-    counts.provinces++;
     for (const cityNode of provinceNode.children) {
       const placeholder = PLACEHOLDER_CITY_NAMES.has(cityNode.name);
       const city: CityEntry = {
@@ -147,37 +143,28 @@ export function buildDivisionIndex(tree: readonly DivisionProvinceNode[]): Divis
         townships: [],
       };
       province.cities.push(city);
-      byCode.set(city.code, city);
-      counts.cities++;
       for (const area of cityNode.children) {
+        const local = { code: area.code, name: area.name, shortNames: [], city };
         // Nine-digit children stand in for a missing county level: they are towns and streets.
-        if (area.code.length === 9) {
-          const township: TownshipEntry = {
-            level: 'township',
-            code: area.code,
-            name: area.name,
-            shortNames: [],
-            city,
-          };
-          city.townships.push(township);
-          byCode.set(township.code, township);
-          counts.townships++;
-        } else {
-          const district: DistrictEntry = {
-            level: 'district',
-            code: area.code,
-            name: area.name,
-            shortNames: [],
-            city,
-          };
-          city.districts.push(district);
-          byCode.set(district.code, district);
-          counts.districts++;
-        }
+        if (area.code.length === 9) city.townships.push({ level: 'township', ...local });
+        else city.districts.push({ level: 'district', ...local });
       }
     }
-  }
+    return province;
+  });
 
+  const byCode = new Map<string, DivisionEntry>();
+  const counts = { provinces: provinces.length, cities: 0, districts: 0, townships: 0 };
+  for (const province of provinces) {
+    byCode.set(province.code, province);
+    for (const city of province.cities) {
+      byCode.set(city.code, city);
+      for (const local of [...city.districts, ...city.townships]) byCode.set(local.code, local);
+      counts.cities++;
+      counts.districts += city.districts.length;
+      counts.townships += city.townships.length;
+    }
+  }
   return { provinces, counts, names: buildNames(provinces), byCode };
 }
 

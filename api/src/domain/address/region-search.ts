@@ -1,4 +1,10 @@
-import { type DivisionEntry, type DivisionIndex, type NameHit, within } from './division-index.js';
+import {
+  type DivisionEntry,
+  type DivisionIndex,
+  LEVEL_DEPTH,
+  type NameHit,
+  within,
+} from './division-index.js';
 
 /**
  * Reading region names off the front of an address. From a position, every name that starts
@@ -26,7 +32,6 @@ export type ReadingOutcome =
   | { kind: 'ambiguous'; readings: RegionReading[] };
 
 export const LEVEL_BIT = { province: 1, city: 2, district: 4, township: 8 } as const;
-const DEPTH = { province: 1, city: 2, district: 3, township: 3 } as const;
 
 const WEIGHT = { full: 3, short: 2.5, placeholder: 1 } as const;
 /** A name that repeats what was already read (浙江省…浙江省, or the field's region in the text). */
@@ -175,7 +180,7 @@ class Search {
     const entry = hit.entry;
     const weight = entry.level === 'township' ? TOWNSHIP_WEIGHT : WEIGHT[hit.kind];
     if (anchor === null) return hit.needsParent ? null : { hit, end, anchor: entry, weight };
-    if (within(entry, anchor) && DEPTH[entry.level] > DEPTH[anchor.level])
+    if (within(entry, anchor) && LEVEL_DEPTH[entry.level] > LEVEL_DEPTH[anchor.level])
       return { hit, end, anchor: entry, weight };
     // Restating: the same region again, or one around it. 市辖区 / 县 only ever introduce a level.
     if (hit.kind === 'placeholder') return null;
