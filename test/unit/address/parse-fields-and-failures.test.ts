@@ -122,6 +122,7 @@ describe('failure reasons', () => {
     expect(reasonOf('  ，，\n ')).toBe('EMPTY');
     expect(reasonOf({ province: ' ', city: '', district: undefined, detail: '' })).toBe('EMPTY');
     expect(reasonOf({ detail: null as unknown as string })).toBe('EMPTY');
+    expect(reasonOf({ province: 42 as unknown as string, detail: {} as unknown as string })).toBe('EMPTY');
   });
 
   it('NOT_CHINESE_ADDRESS: Latin, digits, emoji, Japanese', () => {

@@ -19,7 +19,8 @@ export interface NormalizedText {
 const SPACE = 0x20;
 
 export function normalizeText(raw: string | null | undefined, maxChars: number): NormalizedText {
-  const source = raw == null ? '' : raw.length > maxChars ? raw.slice(0, maxChars) : raw;
+  // Adapters are typed, but a number or object slipping through must not throw here.
+  const source = typeof raw !== 'string' ? '' : raw.length > maxChars ? raw.slice(0, maxChars) : raw;
   let text = '';
   let han = '';
   const hanAt: number[] = [];
