@@ -7,6 +7,7 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from '../infra/db/embedd
 import { migrateWithLock } from '../infra/db/migrate-with-lock.js';
 import { type Orm, openOrm } from '../infra/db/orm.js';
 import { buildGraphQLSchema } from '../infra/graphql/build-schema.js';
+import { createQueryLimitRules } from '../infra/graphql/query-limits.js';
 import { type RunningHttpServer, startHttpServer } from '../infra/http/http-server.js';
 import { createLogger, type Logger } from '../infra/logging/logger.js';
 import { PgPubSub } from '../infra/pubsub/pg-pubsub.js';
@@ -126,6 +127,10 @@ export async function startPlatform(
           if (!pubsub.isListening) down.push('pubsub');
           return down;
         },
+        validationRules: createQueryLimitRules({
+          maxDepth: config.graphqlMaxDepth,
+          maxCost: config.graphqlMaxCost,
+        }),
         staticDir: config.trackingSiteDir,
         logger,
       });

@@ -35,6 +35,10 @@ export interface Config {
    * @default worker@hostname
    */
   workerName: string;
+  /** Deepest field nesting a GraphQL operation may have. @default 10 */
+  graphqlMaxDepth: number;
+  /** Highest estimated cost of a GraphQL operation (fields × page sizes). @default 5000 */
+  graphqlMaxCost: number;
 }
 
 export class ConfigError extends Error {
@@ -105,5 +109,7 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     trackingSiteDir: env.TRACKING_SITE_DIR?.trim() || 'tracking-site/dist',
     processName: env.PROCESS_NAME?.trim() || defaults.processName,
     workerName: env.WORKER_NAME?.trim() || `worker@${defaults.hostname}`,
+    graphqlMaxDepth: intVar(env, 'GRAPHQL_MAX_DEPTH', 10, 1, 1000),
+    graphqlMaxCost: intVar(env, 'GRAPHQL_MAX_COST', 5000, 1, 100_000_000),
   };
 }

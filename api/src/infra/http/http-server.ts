@@ -5,7 +5,7 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
-import { type GraphQLSchema, specifiedRules, type ValidationRule, validate } from 'graphql';
+import { GraphQLError, type GraphQLSchema, specifiedRules, type ValidationRule, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logging/logger.js';
@@ -76,6 +76,15 @@ export async function startHttpServer<C extends BaseContext>(
     schema: opts.schema,
     introspection: true,
     validationRules: opts.validationRules,
+    // Apollo reports every validation failure as GRAPHQL_VALIDATION_FAILED; a rule that names its
+    // own code (QUERY_TOO_DEEP, QUERY_TOO_COSTLY) keeps it, as it does over graphql-ws.
+    formatError: (formatted, error) => {
+      const own = error instanceof GraphQLError ? error.originalError : undefined;
+      const code = own instanceof GraphQLError ? own.extensions.code : undefined;
+      return formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && typeof code === 'string'
+        ? { ...formatted, extensions: { ...formatted.extensions, code } }
+        : formatted;
+    },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {

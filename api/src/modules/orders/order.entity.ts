@@ -15,9 +15,17 @@ export interface OrderRegion {
 /** One order in the central pool, whatever channel it came from. */
 @Entity({ tableName: 'orders' })
 @Unique({ name: 'orders_channel_order_no_unique', properties: ['channel', 'channelOrderNo'] })
-@Index({ name: 'orders_state_idx', properties: ['state'] })
+// Lists read newest first by (ordered_at, id); each index below ends in those two columns so a
+// filtered page is an index range scan read backwards, not a sort.
+@Index({ name: 'orders_ordered_idx', properties: ['orderedAt', 'id'] })
+@Index({ name: 'orders_state_ordered_idx', properties: ['state', 'orderedAt', 'id'] })
 @Index({ name: 'orders_channel_created_idx', properties: ['channel', 'orderedAt', 'id'] })
-@Index({ name: 'orders_group_idx', properties: ['groupId'] })
+@Index({ name: 'orders_group_ordered_idx', properties: ['groupId', 'orderedAt', 'id'] })
+@Index({ name: 'orders_paid_idx', properties: ['paidAt'] })
+@Index({
+  name: 'orders_abnormal_ordered_idx',
+  expression: 'create index "orders_abnormal_ordered_idx" on "orders" ("ordered_at", "id") where "abnormal"',
+})
 @Index({ name: 'orders_buyer_phone_idx', properties: ['buyerPhone'] })
 export class Order {
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })

@@ -1,26 +1,141 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { GraphQLError } from 'graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import type { GraphQLContext } from '../../app/context.js';
-import { canSeeChannel } from '../../domain/auth/viewer.js';
-import type { Channel } from '../../domain/order/order-types.js';
+import { canSeeChannel, visibleChannels } from '../../domain/auth/viewer.js';
+import { parseChineseMobile } from '../../domain/intake/parse-helpers.js';
+import type { BusinessType, Channel, OrderState } from '../../domain/order/order-types.js';
 import { UserError } from '../../infra/graphql/user-error.type.js';
 import type { OrderUpdatedEvent } from '../../infra/pubsub/topics.js';
-import { Order } from './order.entity.js';
-import { OrderType } from './order.type.js';
+import { ChannelEnum, OrderBuyerType, OrderType } from './order.type.js';
+import { buyerFor } from './order-buyer.js';
+import { OrderConnection, OrderEdge, OrderFilter, PageInfo } from './order-connection.type.js';
 import { OrderIntakeResultType, SubmitOrdersInput, SubmitOrdersPayload } from './order-intake.input.js';
 import { submitChannelOrders } from './order-intake.js';
+import {
+  countOrders,
+  decodeCursor,
+  findOrder,
+  listOrders,
+  type OrderListFilter,
+  type OrderRecord,
+} from './order-query.js';
 import { matchesOrderFilter, OrderUpdatedFilter, OrderUpdateType } from './order-update.type.js';
+
+/** Page size of `orders` when `first` is not given, and the largest page a client may ask for. */
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+const badInput = (argument: string, message: string) =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
+
+const toOrderType = (record: OrderRecord): OrderType => Object.assign(new OrderType(), record);
+
+function listFilter(filter: OrderFilter | null | undefined): OrderListFilter {
+  if (!filter) return {};
+  let buyerPhone: string | null = null;
+  if (filter.buyerPhone != null && filter.buyerPhone.trim() !== '') {
+    const phone = parseChineseMobile(filter.buyerPhone, 'filter.buyerPhone');
+    if (!phone.ok)
+      throw badInput('filter.buyerPhone', 'filter.buyerPhone must be an 11-digit mainland mobile number.');
+    buyerPhone = phone.value;
+  }
+  return {
+    channels: filter.channels as Channel[] | null | undefined,
+    states: filter.states as OrderState[] | null | undefined,
+    businessTypes: filter.businessTypes as BusinessType[] | null | undefined,
+    groupIds: filter.groupIds,
+    abnormal: filter.abnormal,
+    orderedFrom: filter.orderedFrom,
+    orderedTo: filter.orderedTo,
+    paidFrom: filter.paidFrom,
+    paidTo: filter.paidTo,
+    buyerPhone,
+  };
+}
 
 @Resolver(() => OrderType)
 export class OrderResolver {
   @Authorized('OPS', 'SUPERVISOR', 'FINANCE', 'WAREHOUSE', 'SERVICE', 'orders:read')
   @Query(() => OrderType, {
     nullable: true,
-    description: 'One order by its id; null when absent or outside your channels.',
+    description:
+      'One order, by `id` or by `channel` + `channelOrderNo`; null when absent or outside your channels.',
   })
-  async order(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<OrderType | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    const order = await ctx.orm.em.fork().findOne(Order, { id });
-    return order && canSeeChannel(ctx.viewer, order.channel) ? (order as OrderType) : null;
+  async order(
+    @Arg('id', () => ID, { nullable: true }) id: string | null | undefined,
+    @Arg('channel', () => ChannelEnum, { nullable: true }) channel: string | null | undefined,
+    @Arg('channelOrderNo', () => String, { nullable: true }) channelOrderNo: string | null | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<OrderType | null> {
+    const byId = id != null;
+    const byChannelNo = channel != null || channelOrderNo != null;
+    if (byId === byChannelNo || (byChannelNo && (channel == null || channelOrderNo == null))) {
+      throw badInput(
+        byId ? 'id' : 'channelOrderNo',
+        'order: give either `id`, or both `channel` and `channelOrderNo`.',
+      );
+    }
+    const record = await findOrder(
+      ctx.pool,
+      visibleChannels(ctx.viewer),
+      byId ? { id } : { channel: channel as Channel, channelOrderNo: (channelOrderNo as string).trim() },
+    );
+    return record ? toOrderType(record) : null;
+  }
+
+  @Authorized('OPS', 'SUPERVISOR', 'FINANCE', 'WAREHOUSE', 'SERVICE', 'orders:read')
+  @Query(() => OrderConnection, {
+    description: `Orders newest first (ordered at, then id), a page at a time: pass the last \`endCursor\` as \`after\`. At most ${MAX_PAGE_SIZE} per page.`,
+  })
+  async orders(
+    @Arg('filter', () => OrderFilter, { nullable: true }) filter: OrderFilter | null | undefined,
+    @Arg('first', () => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<OrderConnection> {
+    const size = first ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE)
+      throw badInput('first', `first must be from 0 to ${MAX_PAGE_SIZE}, got ${size}.`);
+    const cursor = after != null ? decodeCursor(after) : null;
+    if (after != null && !cursor)
+      throw badInput(
+        'after',
+        'after is not a cursor returned by this API (use an `endCursor` or edge `cursor`).',
+      );
+    const query = { visibleChannels: visibleChannels(ctx.viewer), filter: listFilter(filter) };
+    const page = await listOrders(ctx.pool, { ...query, first: size, after: cursor });
+    const edges = page.rows.map((row) =>
+      Object.assign(new OrderEdge(), { cursor: row.cursor, node: toOrderType(row.order) }),
+    );
+    return Object.assign(new OrderConnection(), {
+      edges,
+      pageInfo: Object.assign(new PageInfo(), {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: false,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      }),
+      countTotal: () => countOrders(ctx.pool, query),
+    });
+  }
+
+  @FieldResolver(() => OrderBuyerType, {
+    description: 'Name, phone and address of the receiver, masked unless your role works with buyers.',
+  })
+  buyer(@Root() order: OrderType, @Ctx() ctx: GraphQLContext): OrderBuyerType {
+    return Object.assign(new OrderBuyerType(), buyerFor(ctx.viewer, order));
   }
 
   @Authorized('OPS', 'orders:write')

@@ -1,5 +1,6 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { ChannelAddress } from '../../domain/intake/normalized-order.js';
 import { BUSINESS_TYPES, CHANNELS, ORDER_STATES } from '../../domain/order/order-types.js';
 
 export const ChannelEnum = Object.fromEntries(CHANNELS.map((c) => [c, c])) as Record<string, string>;
@@ -14,6 +15,65 @@ registerEnumType(BusinessTypeEnum, {
   description: 'How the order is fulfilled; selects its SLA policy.',
 });
 registerEnumType(OrderStateEnum, { name: 'OrderState', description: 'The one standard order lifecycle.' });
+
+@ObjectType('OrderItem', { description: 'One line of an order.' })
+export class OrderItemType {
+  @Field(() => String, { description: "The channel's line id." })
+  lineNo!: string;
+
+  @Field(() => String, { nullable: true, description: "The merchant's SKU code, when the channel sent one." })
+  sku!: string | null;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => Int)
+  quantity!: number;
+
+  @Field(() => Int, { description: 'Price of one unit, in cents (fen).' })
+  unitPriceCents!: number;
+
+  @Field(() => String, { description: "The channel's category id or name; empty when none was sent." })
+  category!: string;
+}
+
+@ObjectType('OrderRegion', {
+  description: 'Administrative region (GB/T 2260 codes) parsed from the address.',
+})
+export class OrderRegionType {
+  @Field(() => String)
+  provinceCode!: string;
+
+  @Field(() => String)
+  provinceName!: string;
+
+  @Field(() => String)
+  cityCode!: string;
+
+  @Field(() => String)
+  cityName!: string;
+
+  @Field(() => String, { nullable: true })
+  districtCode!: string | null;
+
+  @Field(() => String, { nullable: true })
+  districtName!: string | null;
+}
+
+@ObjectType('OrderBuyer', {
+  description:
+    'Who receives the order. In clear for the roles OPS, SERVICE, SUPERVISOR and ADMIN; masked (张**, 138****5678, 浙江省 杭州市 西湖区 ****) for other staff and for partner keys.',
+})
+export class OrderBuyerType {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  phone!: string;
+
+  @Field(() => String, { description: 'Province, city, district, street and detail line, space separated.' })
+  address!: string;
+}
 
 @ObjectType('Order', { description: 'One order in the central pool.' })
 export class OrderType {
@@ -41,11 +101,29 @@ export class OrderType {
   @Field(() => GraphQLDateTime, { nullable: true })
   paidAt!: Date | null;
 
+  @Field(() => Int, { description: 'Goods total before shipping, in cents (fen).' })
+  goodsCents!: number;
+
+  @Field(() => Int, { description: 'Shipping fee, in cents.' })
+  shippingCents!: number;
+
   @Field(() => Int, { description: 'What the buyer pays in all, in cents (fen).' })
   totalCents!: number;
 
   @Field(() => Int, { description: 'What has been paid so far, in cents.' })
   paidCents!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Payment reference for reconciliation (Alipay, JD Pay, Douyin or PSP transaction number).',
+  })
+  paymentNo!: string | null;
+
+  @Field(() => [OrderItemType])
+  items!: OrderItemType[];
+
+  @Field(() => OrderRegionType, { nullable: true, description: 'Null until the address has been parsed.' })
+  region!: OrderRegionType | null;
 
   @Field(() => String, { nullable: true, description: 'Processing group the order is routed to.' })
   groupId!: string | null;
@@ -55,4 +133,9 @@ export class OrderType {
 
   @Field(() => Int, { description: 'Incremented on every change.' })
   version!: number;
+
+  /** Personal data as stored; exposed only through the `buyer` field, masked by role. */
+  buyerName!: string;
+  buyerPhone!: string;
+  address!: ChannelAddress;
 }

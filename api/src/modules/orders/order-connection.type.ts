@@ -1,0 +1,88 @@
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { BusinessTypeEnum, ChannelEnum, OrderStateEnum, OrderType } from './order.type.js';
+
+@InputType({
+  description:
+    'Which orders to list; every given condition must hold, an empty list constrains nothing. Time ranges are half-open: from ≤ t < to.',
+})
+export class OrderFilter {
+  @Field(() => [ChannelEnum], { nullable: true })
+  channels?: string[] | null;
+
+  @Field(() => [OrderStateEnum], { nullable: true })
+  states?: string[] | null;
+
+  @Field(() => [BusinessTypeEnum], { nullable: true })
+  businessTypes?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Processing group ids.' })
+  groupIds?: string[] | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: only abnormal orders; false: only normal ones.',
+  })
+  abnormal?: boolean | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Placed at or after this instant.' })
+  orderedFrom?: Date | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Placed before this instant.' })
+  orderedTo?: Date | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Paid at or after this instant.' })
+  paidFrom?: Date | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Paid before this instant.' })
+  paidTo?: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Exact mainland mobile number of the buyer; spaces, dashes and +86 are ignored.',
+  })
+  buyerPhone?: string | null;
+}
+
+@ObjectType('OrderEdge')
+export class OrderEdge {
+  @Field(() => String, { description: 'Opaque; pass as `after` to continue after this order.' })
+  cursor!: string;
+
+  @Field(() => OrderType)
+  node!: OrderType;
+}
+
+@ObjectType('PageInfo', { description: 'Relay page information.' })
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => Boolean, { description: 'Always false: pages are read forwards only.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge; null on an empty page.' })
+  endCursor!: string | null;
+}
+
+@ObjectType('OrderConnection', { description: 'A page of orders, newest first (ordered at, then id).' })
+export class OrderConnection {
+  @Field(() => [OrderEdge])
+  edges!: OrderEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  /** Counts the matching orders; runs only when `totalCount` is selected. */
+  countTotal!: () => Promise<number>;
+
+  @Field(() => Int, {
+    description: 'How many orders match the filter across all pages. Costly: ask only when needed.',
+  })
+  totalCount(): Promise<number> {
+    return this.countTotal();
+  }
+}
