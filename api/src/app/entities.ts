@@ -2,8 +2,9 @@ import { OutboxMessage } from '../infra/outbox/outbox-message.entity.js';
 import { ApiClient } from '../modules/auth/api-client.entity.js';
 import { PlatformSecret } from '../modules/auth/platform-secret.entity.js';
 import { StaffUser } from '../modules/auth/staff-user.entity.js';
+import { OrderNote } from '../modules/order-events/order-note.entity.js';
 import { Order } from '../modules/orders/order.entity.js';
 import { OrderEvent } from '../modules/orders/order-event.entity.js';
 
 /** Every entity the platform persists; the ORM and the migrations are built from this list. */
-export const ENTITIES = [OutboxMessage, Order, OrderEvent, StaffUser, ApiClient, PlatformSecret];
+export const ENTITIES = [OutboxMessage, Order, OrderEvent, StaffUser, ApiClient, PlatformSecret, OrderNote];
