@@ -15,6 +15,7 @@ import { createScheduler, type Scheduler } from '../infra/scheduler/scheduler.js
 import { scheduleOutboxDispatch } from '../jobs/outbox-dispatch.job.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { ensureBootstrapAdmin } from '../modules/auth/bootstrap-admin.js';
+import { mountWebhooks } from '../modules/webhooks/webhook-routes.js';
 import { authChecker } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
 import { ENTITIES } from './entities.js';
@@ -131,6 +132,7 @@ export async function startPlatform(
           maxDepth: config.graphqlMaxDepth,
           maxCost: config.graphqlMaxCost,
         }),
+        routes: (app) => mountWebhooks(app, { pool, secrets: config.webhookSecrets, logger }),
         staticDir: config.trackingSiteDir,
         logger,
       });

@@ -1,8 +1,16 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { OrderEventResolver } from '../modules/order-events/order-event.resolver.js';
+import { OrderTimelineResolver } from '../modules/order-events/order-timeline.resolver.js';
 import { OrderResolver } from '../modules/orders/order.resolver.js';
 import { SystemResolver } from '../modules/system/system.resolver.js';
 
 /** Every resolver class of the public API; the schema (and schema/schema.graphql) is built from these. */
 // biome-ignore lint/complexity/noBannedTypes: type-graphql takes resolver classes as constructors.
-export const RESOLVERS: NonEmptyArray<Function> = [SystemResolver, AuthResolver, OrderResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [
+  SystemResolver,
+  AuthResolver,
+  OrderResolver,
+  OrderEventResolver,
+  OrderTimelineResolver,
+];

@@ -39,6 +39,8 @@ export interface Config {
   graphqlMaxDepth: number;
   /** Highest estimated cost of a GraphQL operation (fields × page sizes). @default 5000 */
   graphqlMaxCost: number;
+  /** Secret per signed webhook (`TAOBAO`, `WMS`…) from `WEBHOOK_SECRET_<NAME>`; absent ones are not configured. */
+  webhookSecrets: Record<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -83,6 +85,21 @@ function urlVar(env: Env, name: string, protocols: readonly string[]): string | 
   return raw;
 }
 
+/** Signed webhook endpoints (channels, then event sources), each keyed by `WEBHOOK_SECRET_<NAME>`. */
+export const WEBHOOK_NAMES = ['TAOBAO', 'JD', 'DOUYIN', 'WEBSHOP', 'PAYMENT', 'WMS', 'TMS', 'CRM'] as const;
+
+function webhookSecrets(env: Env): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const name of WEBHOOK_NAMES) {
+    const variable = `WEBHOOK_SECRET_${name}`;
+    const value = env[variable]?.trim();
+    if (!value) continue;
+    if (value.length < 16) throw new ConfigError(variable, 'must be at least 16 characters');
+    secrets[name] = value;
+  }
+  return secrets;
+}
+
 /** Parses and validates the environment. Pure: `env` and `defaults` are passed in. */
 export function parseConfig(env: Env, defaults: { processName: string; hostname: string }): Config {
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
@@ -111,5 +128,6 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     workerName: env.WORKER_NAME?.trim() || `worker@${defaults.hostname}`,
     graphqlMaxDepth: intVar(env, 'GRAPHQL_MAX_DEPTH', 10, 1, 1000),
     graphqlMaxCost: intVar(env, 'GRAPHQL_MAX_COST', 5000, 1, 100_000_000),
+    webhookSecrets: webhookSecrets(env),
   };
 }

@@ -110,6 +110,7 @@ export async function startHttpServer<C extends BaseContext>(
       .status(down.length === 0 ? 200 : 503)
       .json({ status: down.length === 0 ? 'ready' : 'unavailable', down });
   });
+  opts.routes?.(app);
   app.use(
     '/graphql',
     express.json({ limit: '50mb' }),

@@ -1,0 +1,102 @@
+import pg from 'pg';
+import { ENTITIES } from '../../../api/src/app/entities.js';
+import type { Channel, OrderState } from '../../../api/src/domain/order/order-types.js';
+import { migrate, openOrm } from '../../../api/src/infra/db/orm.js';
+import { createTestDatabase } from '../../support/test-database.js';
+
+export interface EventsDb {
+  url: string;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+/** A migrated database of its own and a pool on it. */
+export async function openEventsDb(prefix: string): Promise<EventsDb> {
+  const database = await createTestDatabase(prefix);
+  const orm = await openOrm(database.url, ENTITIES, 2);
+  try {
+    await migrate(orm);
+  } finally {
+    await orm.close(true);
+  }
+  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  return {
+    url: database.url,
+    pool,
+    async close() {
+      await pool.end();
+      await database.drop();
+    },
+  };
+}
+
+let seq = 0;
+
+/** Inserts an order in `state` and returns its id and channel order number. */
+export async function seedOrder(
+  pool: pg.Pool,
+  state: OrderState,
+  channel: Channel = 'TAOBAO',
+): Promise<{ id: string; channel: Channel; channelOrderNo: string }> {
+  seq += 1;
+  const channelOrderNo = `T${Date.now()}${seq}`;
+  const { rows } = await pool.query<{ id: string }>(
+    `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
+        source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, buyer_name, buyer_phone,
+        address, items, state_entered_at)
+     values ($1, $2, 'NORMAL', $3, 'TEST', now(), now(), now(), 1000, 0, 1000, 1000, '测试', '13800000000',
+        '{}', '[]', jsonb_build_object($3::text, now()))
+     returning id`,
+    [channel, channelOrderNo, state],
+  );
+  return { id: rows[0].id, channel, channelOrderNo };
+}
+
+/** A raw event as a source would send it, at `minute` past 10:00 on 2026-11-25 (Shanghai). */
+export function ev(
+  type: string,
+  source: string,
+  minute: number,
+  idempotencyKey = `${type}-${minute}`,
+  payload: Record<string, unknown> = {},
+) {
+  const at = new Date(Date.UTC(2026, 10, 25, 2, minute));
+  return { source, type, idempotencyKey, occurredAt: at.toISOString(), payload };
+}
+
+/** Received after every `ev` time above. */
+export const RECEIVED_AT = new Date('2026-11-25T06:00:00Z');
+
+export async function orderRow(pool: pg.Pool, id: string) {
+  const { rows } = await pool.query<{
+    state: string;
+    version: number;
+    state_entered_at: Record<string, string>;
+    updated_at: Date;
+  }>('select state, version, state_entered_at, updated_at from orders where id = $1', [id]);
+  return rows[0];
+}
+
+export async function historyOf(pool: pg.Pool, id: string) {
+  const { rows } = await pool.query<{
+    id: string;
+    type: string;
+    idempotency_key: string;
+    outcome: string;
+    from_state: string | null;
+    to_state: string | null;
+    reason: string | null;
+    occurred_at: Date;
+    received_at: Date;
+    payload: Record<string, unknown>;
+  }>('select * from order_event where order_id = $1 order by id', [id]);
+  return rows;
+}
+
+export async function outboxOf(pool: pg.Pool, id: string) {
+  const { rows } = await pool.query<{ topic: string; dedupe_key: string; payload: Record<string, unknown> }>(
+    `select topic, dedupe_key, payload from outbox_message where payload->>'orderId' = $1 order by id`,
+    [id],
+  );
+  return rows;
+}
