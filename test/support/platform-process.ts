@@ -20,7 +20,15 @@ export function spawnPlatform(
   env: Record<string, string>,
 ): PlatformProcess {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts', command], {
-    env: { ...process.env, LOG_LEVEL: 'info', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...env },
+    // No demo data unless a test asks for it: tests start from the database they describe.
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+      DEMO_SEED: 'false',
+      DEMO_SIMULATOR: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

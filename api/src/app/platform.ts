@@ -12,9 +12,11 @@ import { type RunningHttpServer, startHttpServer } from '../infra/http/http-serv
 import { createLogger, type Logger } from '../infra/logging/logger.js';
 import { PgPubSub } from '../infra/pubsub/pg-pubsub.js';
 import { createScheduler, type Scheduler } from '../infra/scheduler/scheduler.js';
+import { scheduleDemoSimulator } from '../jobs/demo-simulator.job.js';
 import { scheduleOutboxDispatch } from '../jobs/outbox-dispatch.job.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { ensureBootstrapAdmin } from '../modules/auth/bootstrap-admin.js';
+import { demoBanner, seedDemo } from '../modules/demo/demo-seed.js';
 import { mountWebhooks } from '../modules/webhooks/webhook-routes.js';
 import { authChecker } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
@@ -91,6 +93,7 @@ export async function startPlatform(
         sweepEveryMs: config.outboxSweepMs,
       });
       stops.push(stopWake);
+      await scheduleDemoSimulator(scheduler.agenda, { pool, logger, enabled: config.demoSimulator });
       await scheduler.start();
     }
 
@@ -105,6 +108,7 @@ export async function startPlatform(
         process.stdout.write(
           `\n  Created the first staff account: admin / ${admin.generatedPassword}\n  (shown once; set ADMIN_PASSWORD to choose it)\n`,
         );
+      const demo = config.demoSeed ? await seedDemo({ pool, orm, auth, logger, now: new Date() }) : null;
       const schema = await buildGraphQLSchema(RESOLVERS, pubsub.local, authChecker);
       const platform = { version: VERSION, schedulerBackend: scheduler.backend };
       http = await startHttpServer<GraphQLContext>({
@@ -136,6 +140,7 @@ export async function startPlatform(
         staticDir: config.trackingSiteDir,
         logger,
       });
+      if (demo?.seeded) process.stdout.write(demoBanner(demo, http.url));
       stops.push(() => http!.close());
     }
     return { config, logger, databaseUrl, http, stop };

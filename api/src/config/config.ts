@@ -39,6 +39,10 @@ export interface Config {
   graphqlMaxDepth: number;
   /** Highest estimated cost of a GraphQL operation (fields × page sizes). @default 5000 */
   graphqlMaxCost: number;
+  /** Seed demo orders, demo staff and a demo partner key into a database with no orders. @default true */
+  demoSeed: boolean;
+  /** In the worker, keep the demo alive: new orders and warehouse/carrier progress every 5 s. @default true */
+  demoSimulator: boolean;
   /** Secret per signed webhook (`TAOBAO`, `WMS`…) from `WEBHOOK_SECRET_<NAME>`; absent ones are not configured. */
   webhookSecrets: Record<string, string>;
 }
@@ -100,6 +104,14 @@ function webhookSecrets(env: Env): Record<string, string> {
   return secrets;
 }
 
+function boolVar(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
 /** Parses and validates the environment. Pure: `env` and `defaults` are passed in. */
 export function parseConfig(env: Env, defaults: { processName: string; hostname: string }): Config {
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
@@ -128,6 +140,8 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     workerName: env.WORKER_NAME?.trim() || `worker@${defaults.hostname}`,
     graphqlMaxDepth: intVar(env, 'GRAPHQL_MAX_DEPTH', 10, 1, 1000),
     graphqlMaxCost: intVar(env, 'GRAPHQL_MAX_COST', 5000, 1, 100_000_000),
+    demoSeed: boolVar(env, 'DEMO_SEED', true),
+    demoSimulator: boolVar(env, 'DEMO_SIMULATOR', true),
     webhookSecrets: webhookSecrets(env),
   };
 }
