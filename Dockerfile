@@ -30,9 +30,6 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/tracking-site/dist ./tracking-site/dist
-# dist/app/platform.js reads its version from new URL('../../../package.json', import.meta.url),
-# a path written for api/src/app/platform.ts: from /app/dist/app/ it resolves to /package.json.
-COPY --from=build /app/package.json /package.json
 # Embedded PostgreSQL data (`start` without DATABASE_URL) lives here.
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hostname } from 'node:os';
 import { GraphQLError } from 'graphql';
 import pg from 'pg';
@@ -35,9 +37,7 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+const VERSION = readPackageVersion();
 
 /** Starts the API, the worker or both in this process. Throws `ConfigError` on bad configuration. */
 export async function startPlatform(
@@ -148,4 +148,15 @@ export async function startPlatform(
     await stop();
     throw error;
   }
+}
+
+/** The version in package.json, found upwards from this file (sources under api/src, builds under dist). */
+function readPackageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 6; depth++) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) return (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version;
+    dir = dirname(dir);
+  }
+  return 'unknown';
 }

@@ -75,6 +75,9 @@ export async function startHttpServer<C extends BaseContext>(
   const apollo = new ApolloServer<C>({
     schema: opts.schema,
     introspection: true,
+    // The platform owns shutdown order (requests, then scheduler, then database); Apollo must not
+    // stop itself on SIGTERM first.
+    stopOnTerminationSignals: false,
     validationRules: opts.validationRules,
     // Apollo reports every validation failure as GRAPHQL_VALIDATION_FAILED; a rule that names its
     // own code (QUERY_TOO_DEEP, QUERY_TOO_COSTLY) keeps it, as it does over graphql-ws.
