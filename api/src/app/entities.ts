@@ -5,6 +5,22 @@ import { StaffUser } from '../modules/auth/staff-user.entity.js';
 import { OrderNote } from '../modules/order-events/order-note.entity.js';
 import { Order } from '../modules/orders/order.entity.js';
 import { OrderEvent } from '../modules/orders/order-event.entity.js';
+import { AddressParseStat } from '../modules/routing/address-parse-stat.entity.js';
+import { ProcessingGroup } from '../modules/routing/processing-group.entity.js';
+import { RoutingRuleHit } from '../modules/routing/routing-rule-hit.entity.js';
+import { RoutingRuleSetVersion } from '../modules/routing/routing-rule-set-version.entity.js';
 
 /** Every entity the platform persists; the ORM and the migrations are built from this list. */
-export const ENTITIES = [OutboxMessage, Order, OrderEvent, StaffUser, ApiClient, PlatformSecret, OrderNote];
+export const ENTITIES = [
+  OutboxMessage,
+  Order,
+  OrderEvent,
+  StaffUser,
+  ApiClient,
+  PlatformSecret,
+  OrderNote,
+  ProcessingGroup,
+  RoutingRuleSetVersion,
+  AddressParseStat,
+  RoutingRuleHit,
+];

@@ -19,6 +19,8 @@ import { scheduleOutboxDispatch } from '../jobs/outbox-dispatch.job.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { ensureBootstrapAdmin } from '../modules/auth/bootstrap-admin.js';
 import { demoBanner, seedDemo } from '../modules/demo/demo-seed.js';
+import { ensureRoutingDefaults } from '../modules/routing/routing-rules.store.js';
+import { startRouting } from '../modules/routing/routing-settings.js';
 import { mountWebhooks } from '../modules/webhooks/webhook-routes.js';
 import { authChecker } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
@@ -74,6 +76,12 @@ export async function startPlatform(
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
     pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection failed'));
     stops.push(() => pool.end());
+    startRouting({
+      allowLocalWebhooks: config.wecomAllowLocal,
+      divisionFile: config.divisionDataFile,
+      logger,
+    });
+    if (await ensureRoutingDefaults(pool)) logger.info('default processing groups and routing rules seeded');
 
     const scheduler: Scheduler = createScheduler({
       databaseUrl,

@@ -3,6 +3,9 @@ import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { OrderEventResolver } from '../modules/order-events/order-event.resolver.js';
 import { OrderTimelineResolver } from '../modules/order-events/order-timeline.resolver.js';
 import { OrderResolver } from '../modules/orders/order.resolver.js';
+import { OrderRoutingResolver } from '../modules/routing/order-routing.resolver.js';
+import { ProcessingGroupResolver } from '../modules/routing/processing-group.resolver.js';
+import { RoutingRulesResolver } from '../modules/routing/routing-rules.resolver.js';
 import { SystemResolver } from '../modules/system/system.resolver.js';
 
 /** Every resolver class of the public API; the schema (and schema/schema.graphql) is built from these. */
@@ -13,4 +16,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   OrderResolver,
   OrderEventResolver,
   OrderTimelineResolver,
+  ProcessingGroupResolver,
+  RoutingRulesResolver,
+  OrderRoutingResolver,
 ];

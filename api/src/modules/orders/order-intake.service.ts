@@ -1,6 +1,11 @@
 import type pg from 'pg';
 import type { NormalizedOrder } from '../../domain/intake/normalized-order.js';
 import { enqueueOutbox, type OutboxEntry } from '../../infra/outbox/outbox.js';
+import {
+  decisionTable,
+  type IntakeRoutingPlan,
+  type OrderRoutingDecision,
+} from '../routing/routing-decision.js';
 
 export type IntakeOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED';
 
@@ -17,20 +22,33 @@ export interface IntakeResult {
  * their initial state and a history row; a re-sent order updates its data only when the payload
  * is newer than the one held (its state moves only through lifecycle events, never backwards
  * here). Every created or updated order produces an `order.updated` outbox message.
+ *
+ * With `routing`, each order is written with its region, address parse, group, owner, hold reason,
+ * rule and reason; a re-sent order keeps its group and takes the new routing only when it has no
+ * group yet. The plan's statistics are recorded in the same transaction.
  */
 export async function ingestOrders(
   pool: pg.Pool,
   orders: readonly NormalizedOrder[],
   receivedAt: Date,
+  routing?: IntakeRoutingPlan,
 ): Promise<IntakeResult[]> {
   if (orders.length === 0) return [];
   const client = await pool.connect();
   try {
     await client.query('begin');
-    const upserted = await upsertOrders(client, orders, receivedAt);
+    const upserted = await upsertOrders(client, orders, receivedAt, routing?.decisions);
     const changed = upserted.filter((row) => row.outcome !== 'UNCHANGED');
     await appendHistory(client, changed, receivedAt);
     await enqueueOutbox(client, changed.map(orderUpdatedEntry(receivedAt)));
+    if (routing) {
+      const written = upserted.flatMap((row, index) =>
+        row.outcome === 'UNCHANGED'
+          ? []
+          : [{ index, channel: row.channel, outcome: row.outcome, routed: row.routedNow }],
+      );
+      await routing.record(client, written);
+    }
     await client.query('commit');
     return upserted;
   } catch (error) {
@@ -46,12 +64,15 @@ interface UpsertedRow extends IntakeResult {
   groupId: string | null;
   abnormal: boolean;
   sourceUpdatedAt: Date;
+  /** This write placed the order in its group. */
+  routedNow: boolean;
 }
 
 async function upsertOrders(
   client: pg.PoolClient,
   orders: readonly NormalizedOrder[],
   receivedAt: Date,
+  decisions: readonly OrderRoutingDecision[] | undefined,
 ): Promise<UpsertedRow[]> {
   // Last write wins inside one call, so a batch holding the same order twice stays one row.
   const latest = new Map<string, NormalizedOrder>();
@@ -62,6 +83,9 @@ async function upsertOrders(
   }
   const rows = [...latest.values()];
   const col = <T>(pick: (o: NormalizedOrder) => T) => rows.map(pick);
+  const decisionOf = new Map<NormalizedOrder, OrderRoutingDecision>();
+  if (decisions) for (const [i, order] of orders.entries()) decisionOf.set(order, decisions[i]);
+  const routing = decisionTable(rows.map((o) => decisionOf.get(o)));
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   const result = await client.query<{
     id: string;
@@ -72,18 +96,25 @@ async function upsertOrders(
     group_id: string | null;
     abnormal: boolean;
     source_updated_at: Date;
+    routed_now: boolean;
   }>(
     `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
         source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, presale, buyer_name, buyer_phone,
-        address, items, payment_no, state_entered_at, created_at, updated_at)
+        address, items, payment_no, state_entered_at, created_at, updated_at, region, address_parse, group_id,
+        owner_id, hold_reason, routing_rule_id, routing_reason, routed_at)
      select t.channel, t.no, t.business_type, t.state, t.channel_status, t.ordered_at, t.paid_at, t.source_updated_at,
             t.goods, t.shipping, t.total, t.paid, t.presale, t.buyer_name, t.buyer_phone, t.address, t.items,
-            t.payment_no, jsonb_build_object(t.state, $19::timestamptz), $19, $19
+            t.payment_no, jsonb_build_object(t.state, $19::timestamptz), $19, $19, d.region, d.address_parse,
+            d.group_id, d.owner_id, d.hold_reason, d.rule_id, d.reason,
+            case when d.group_id is not null then $19::timestamptz end
        from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
                    $8::timestamptz[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::jsonb[],
-                   $14::text[], $15::text[], $16::jsonb[], $17::jsonb[], $18::text[])
+                   $14::text[], $15::text[], $16::jsonb[], $17::jsonb[], $18::text[], $20::int[])
          as t(channel, no, business_type, state, channel_status, ordered_at, paid_at, source_updated_at, goods,
-              shipping, total, paid, presale, buyer_name, buyer_phone, address, items, payment_no)
+              shipping, total, paid, presale, buyer_name, buyer_phone, address, items, payment_no, decision)
+       left join unnest($21::jsonb[], $22::jsonb[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[])
+         with ordinality as d(region, address_parse, group_id, owner_id, hold_reason, rule_id, reason, n)
+         on d.n = t.decision
      on conflict (channel, channel_order_no) do update set
         business_type = excluded.business_type, channel_status = excluded.channel_status,
         paid_at = coalesce(excluded.paid_at, orders.paid_at), source_updated_at = excluded.source_updated_at,
@@ -91,9 +122,18 @@ async function upsertOrders(
         total_cents = excluded.total_cents, paid_cents = excluded.paid_cents, presale = excluded.presale,
         buyer_name = excluded.buyer_name, buyer_phone = excluded.buyer_phone, address = excluded.address,
         items = excluded.items, payment_no = coalesce(excluded.payment_no, orders.payment_no),
+        region = case when excluded.address_parse is null then orders.region else excluded.region end,
+        address_parse = coalesce(excluded.address_parse, orders.address_parse),
+        group_id = case when ${TAKES_ROUTING} then excluded.group_id else orders.group_id end,
+        owner_id = case when ${TAKES_ROUTING} then excluded.owner_id else orders.owner_id end,
+        hold_reason = case when ${TAKES_ROUTING} then excluded.hold_reason else orders.hold_reason end,
+        routing_rule_id = case when ${TAKES_ROUTING} then excluded.routing_rule_id else orders.routing_rule_id end,
+        routing_reason = case when ${TAKES_ROUTING} then excluded.routing_reason else orders.routing_reason end,
+        routed_at = case when ${TAKES_ROUTING} then excluded.routed_at else orders.routed_at end,
         updated_at = $19, version = orders.version + 1
       where orders.source_updated_at < excluded.source_updated_at
-     returning id, channel, channel_order_no, state, (xmax = 0) as inserted, group_id, abnormal, source_updated_at`,
+     returning id, channel, channel_order_no, state, (xmax = 0) as inserted, group_id, abnormal, source_updated_at,
+               (group_id is not null and routed_at = $19::timestamptz) as routed_now`,
     [
       col((o) => o.channel),
       col((o) => o.channelOrderNo),
@@ -114,6 +154,8 @@ async function upsertOrders(
       col((o) => JSON.stringify(o.items)),
       col((o) => o.paymentNo),
       receivedAt.toISOString(),
+      routing.positions,
+      ...routing.columns,
     ],
   );
   const written = new Map(result.rows.map((r) => [`${r.channel}\u0000${r.channel_order_no}`, r]));
@@ -136,6 +178,7 @@ async function upsertOrders(
         groupId: row.group_id,
         abnormal: row.abnormal,
         sourceUpdatedAt: row.source_updated_at,
+        routedNow: row.routed_now,
       };
     }
     const other = row ?? held.get(key);
@@ -149,9 +192,13 @@ async function upsertOrders(
       groupId: null,
       abnormal: false,
       sourceUpdatedAt: order.sourceUpdatedAt,
+      routedNow: false,
     };
   });
 }
+
+/** A re-sent order takes the new routing only when routing ran and the order has no group yet. */
+const TAKES_ROUTING = 'excluded.address_parse is not null and orders.group_id is null';
 
 async function loadHeld(client: pg.PoolClient, orders: readonly NormalizedOrder[]) {
   const { rows } = await client.query<{

@@ -3,6 +3,7 @@ import type { NormalizedOrder } from '../../domain/intake/normalized-order.js';
 import { parseChannelOrder } from '../../domain/intake/parse-channel-order.js';
 import type { Channel } from '../../domain/order/order-types.js';
 import type { FieldError } from '../../domain/shared/result.js';
+import { routeForIntake } from '../routing/routing.service.js';
 import { ingestOrders } from './order-intake.service.js';
 
 export const MAX_ORDERS_PER_CALL = 5000;
@@ -15,15 +16,22 @@ export interface SubmittedOrderResult {
   state: string;
 }
 
+export interface SubmitOptions {
+  /** Route the orders as they are taken in. Off only to measure what routing costs. @default true */
+  routing?: boolean;
+}
+
 /**
- * Parses each payload with its channel's adapter and commits the valid ones together; each
- * rejected order is reported with its index and every defect, and nothing of it is written.
+ * Parses each payload with its channel's adapter, routes the valid ones to processing groups and
+ * commits them together; each rejected order is reported with its index and every defect, and
+ * nothing of it is written.
  */
 export async function submitChannelOrders(
   pool: pg.Pool,
   channel: Channel,
   payloads: readonly unknown[],
   now: Date,
+  options: SubmitOptions = {},
 ): Promise<{ results: SubmittedOrderResult[]; errors: FieldError[] }> {
   if (payloads.length > MAX_ORDERS_PER_CALL) {
     return {
@@ -44,11 +52,10 @@ export async function submitChannelOrders(
     if (parsed.ok) accepted.push({ index, order: parsed.value });
     else errors.push(...parsed.errors.map((e) => ({ ...e, field: `orders[${index}].${e.field}` })));
   });
-  const written = await ingestOrders(
-    pool,
-    accepted.map((a) => a.order),
-    now,
-  );
+  const orders = accepted.map((a) => a.order);
+  const routing =
+    options.routing === false || orders.length === 0 ? undefined : await routeForIntake(pool, orders, now);
+  const written = await ingestOrders(pool, orders, now, routing);
   const results = written.map((row, i) => ({
     index: accepted[i].index,
     orderId: row.orderId,

@@ -12,6 +12,18 @@ export interface OrderRegion {
   districtName: string | null;
 }
 
+/** How the address parse for routing went: confidence 0..1, and why it failed when it did. */
+export interface OrderAddressParse {
+  ok: boolean;
+  confidence: number;
+  /** FIELDS, TEXT or MIXED when parsed. */
+  method: string | null;
+  /** An address failure reason (`NO_PROVINCE`, `EMPTY`…) or `DIVISION_DATA_UNAVAILABLE`; null when parsed. */
+  failure: string | null;
+  /** For operators; names only regions from the division data, never the address itself. */
+  message: string | null;
+}
+
 /** One order in the central pool, whatever channel it came from. */
 @Entity({ tableName: 'orders' })
 @Unique({ name: 'orders_channel_order_no_unique', properties: ['channel', 'channelOrderNo'] })
@@ -27,6 +39,10 @@ export interface OrderRegion {
   expression: 'create index "orders_abnormal_ordered_idx" on "orders" ("ordered_at", "id") where "abnormal"',
 })
 @Index({ name: 'orders_buyer_phone_idx', properties: ['buyerPhone'] })
+@Index({
+  name: 'orders_held_idx',
+  expression: 'create index "orders_held_idx" on "orders" ("hold_reason") where "hold_reason" is not null',
+})
 export class Order {
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
@@ -108,6 +124,20 @@ export class Order {
   /** Why the order is held back from processing, e.g. `ROUTING_PAUSED`; null when free. */
   @Property({ type: 'text', nullable: true })
   holdReason!: string | null;
+
+  /** The rule that placed the order in its group, `DEFAULT` for the default group. */
+  @Property({ type: 'text', nullable: true })
+  routingRuleId!: string | null;
+
+  /** Why the order is in its group, or why it is held, for operators. */
+  @Property({ type: 'text', nullable: true })
+  routingReason!: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  routedAt!: Date | null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  addressParse!: OrderAddressParse | null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt!: Date;
