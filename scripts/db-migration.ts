@@ -4,6 +4,7 @@
  * Runs against DATABASE_URL when set, otherwise against a throw-away embedded PostgreSQL.
  */
 import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,8 @@ try {
     console.log('entities and migrations agree: nothing to generate');
   } else {
     writeIndex();
+    // Generated SQL comes as long lines; format it so `npm run lint` stays clean.
+    spawnSync('npx', ['biome', 'format', '--write', MIGRATIONS_DIR], { stdio: 'ignore' });
     console.log(`wrote ${MIGRATIONS_DIR}/${created.fileName}`);
   }
 } finally {
