@@ -4,6 +4,7 @@ import {
   type CompiledRuleSet,
   compileRuleSet,
 } from '../../domain/routing/compile-rule-set.js';
+import type { RoutingMode } from '../../domain/routing/parse-health.js';
 import type { RoutingRule, RuleSet } from '../../domain/routing/routing-rule.js';
 import { parseRuleSetInput, type RegionCodeExists } from '../../domain/routing/validate-rule-set.js';
 import { type FieldError, fail, ok, type Result } from '../../domain/shared/result.js';
@@ -122,16 +123,54 @@ export async function ensureRoutingDefaults(pool: pg.Pool, now: Date = new Date(
 
 const stateCache = new WeakMap<pg.Pool, { key: string; state: RoutingState }>();
 
+/** Whether `flow_health_state` existed at the last look, per database. */
+const modeTables = new WeakMap<pg.Pool, boolean>();
+
+const PAUSED = `(select coalesce(bool_or(routing_mode = 'PAUSED'), false) from flow_health_state)`;
+
 /**
  * The active rule set, compiled, and the groups. Compiled once per version and reused; one small
  * query per call checks that neither the version nor the groups changed (in any process).
  */
 export async function loadRoutingState(pool: pg.Pool): Promise<RoutingState> {
+  return (await loadFingerprinted(pool, 'null')).state;
+}
+
+/**
+ * The routing state and the routing mode flow health publishes (`flow_health_state.routing_mode`)
+ * in one round trip. No row, or no table yet, means ACTIVE; a row saying PAUSED pauses. Whether
+ * the table exists is checked with `to_regclass` until it does, so a missing table never raises
+ * an error (a failed query costs the pool its connection).
+ */
+export async function loadRoutingSnapshot(
+  pool: pg.Pool,
+): Promise<{ state: RoutingState; mode: RoutingMode }> {
+  const known = modeTables.get(pool) === true;
+  let result: { state: RoutingState; extra: unknown };
+  try {
+    result = await loadFingerprinted(pool, known ? PAUSED : `to_regclass('flow_health_state') is not null`);
+  } catch (error) {
+    if (!known || (error as { code?: string }).code !== '42P01') throw error;
+    modeTables.set(pool, false);
+    return loadRoutingSnapshot(pool);
+  }
+  if (known) return { state: result.state, mode: result.extra === true ? 'PAUSED' : 'ACTIVE' };
+  if (result.extra !== true) return { state: result.state, mode: 'ACTIVE' };
+  modeTables.set(pool, true);
+  const { rows } = await pool.query<{ paused: boolean }>(`select ${PAUSED} as paused`);
+  return { state: result.state, mode: rows[0].paused ? 'PAUSED' : 'ACTIVE' };
+}
+
+async function loadFingerprinted(
+  pool: pg.Pool,
+  extra: string,
+): Promise<{ state: RoutingState; extra: unknown }> {
   for (let attempt = 0; ; attempt++) {
-    const { rows } = await pool.query<{ version: number | null; groups: string | null }>(
+    const { rows } = await pool.query<{ version: number | null; groups: string | null; extra: unknown }>(
       `select (select version from routing_rule_set_version where active) as version,
               (select md5(string_agg(concat_ws('|', id, name, owner_user_id, active), ',' order by id))
-                 from processing_group) as groups`,
+                 from processing_group) as groups,
+              ${extra} as extra`,
     );
     const fingerprint = rows[0];
     if (fingerprint.version === null) {
@@ -141,10 +180,10 @@ export async function loadRoutingState(pool: pg.Pool): Promise<RoutingState> {
     }
     const key = `${fingerprint.version}|${fingerprint.groups ?? ''}`;
     const cached = stateCache.get(pool);
-    if (cached?.key === key) return cached.state;
+    if (cached?.key === key) return { state: cached.state, extra: fingerprint.extra };
     const state = await readRoutingState(pool);
     stateCache.set(pool, { key, state });
-    return state;
+    return { state, extra: fingerprint.extra };
   }
 }
 

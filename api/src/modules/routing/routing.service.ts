@@ -14,7 +14,7 @@ import {
 import type { OrderAddressParse, OrderRegion } from '../orders/order.entity.js';
 import { divisionRegistry } from './division-registry.js';
 import type { IntakeRoutingPlan, IntakeWritten, OrderRoutingDecision } from './routing-decision.js';
-import { type Db, loadRoutingState, type RoutingState } from './routing-rules.store.js';
+import { type Db, loadRoutingSnapshot, type RoutingState } from './routing-rules.store.js';
 
 /** What routing reads about an order, whether it is being taken in or is already stored. */
 export interface RoutingSubject {
@@ -33,24 +33,9 @@ export interface RoutingInputs {
   state: RoutingState;
 }
 
-/**
- * The routing mode set by flow health (`flow_health_state.routing_mode`). No row, or no table
- * yet, means ACTIVE; any row saying PAUSED pauses.
- */
-export async function readRoutingMode(db: Db): Promise<RoutingMode> {
-  try {
-    const { rows } = await db.query<{ routing_mode: string | null }>(
-      'select routing_mode from flow_health_state',
-    );
-    return rows.some((r) => r.routing_mode === 'PAUSED') ? 'PAUSED' : 'ACTIVE';
-  } catch (error) {
-    if ((error as { code?: string }).code === '42P01') return 'ACTIVE';
-    throw error;
-  }
-}
-
+/** The division data, rule set and routing mode in use now; one query. */
 export async function readRoutingInputs(pool: pg.Pool): Promise<RoutingInputs> {
-  const [state, mode] = await Promise.all([loadRoutingState(pool), readRoutingMode(pool)]);
+  const { state, mode } = await loadRoutingSnapshot(pool);
   return { index: divisionRegistry.current, mode, state };
 }
 
