@@ -2,6 +2,8 @@ import { OutboxMessage } from '../infra/outbox/outbox-message.entity.js';
 import { ApiClient } from '../modules/auth/api-client.entity.js';
 import { PlatformSecret } from '../modules/auth/platform-secret.entity.js';
 import { StaffUser } from '../modules/auth/staff-user.entity.js';
+import { FlowHealthEvent } from '../modules/flow-health/flow-health-event.entity.js';
+import { FlowHealthState } from '../modules/flow-health/flow-health-state.entity.js';
 import { OrderNote } from '../modules/order-events/order-note.entity.js';
 import { Order } from '../modules/orders/order.entity.js';
 import { OrderEvent } from '../modules/orders/order-event.entity.js';
@@ -23,4 +25,6 @@ export const ENTITIES = [
   RoutingRuleSetVersion,
   AddressParseStat,
   RoutingRuleHit,
+  FlowHealthState,
+  FlowHealthEvent,
 ];

@@ -12,13 +12,19 @@ import { buildGraphQLSchema } from '../infra/graphql/build-schema.js';
 import { createQueryLimitRules } from '../infra/graphql/query-limits.js';
 import { type RunningHttpServer, startHttpServer } from '../infra/http/http-server.js';
 import { createLogger, type Logger } from '../infra/logging/logger.js';
+import { createPlatformMetrics } from '../infra/metrics/metrics.js';
 import { PgPubSub } from '../infra/pubsub/pg-pubsub.js';
 import { createScheduler, type Scheduler } from '../infra/scheduler/scheduler.js';
 import { scheduleDemoSimulator } from '../jobs/demo-simulator.job.js';
+import { scheduleFlowHealthCheck } from '../jobs/flow-health-check.job.js';
 import { scheduleOutboxDispatch } from '../jobs/outbox-dispatch.job.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { ensureBootstrapAdmin } from '../modules/auth/bootstrap-admin.js';
 import { demoBanner, seedDemo } from '../modules/demo/demo-seed.js';
+import { FlowHealthService } from '../modules/flow-health/flow-health.service.js';
+import { loadOpsSnapshot } from '../modules/flow-health/flow-health-metrics.js';
+import { flowHealthSettings } from '../modules/flow-health/flow-health-settings.js';
+import { rerouteHeldOrders } from '../modules/flow-health/reroute-held.js';
 import { ensureRoutingDefaults } from '../modules/routing/routing-rules.store.js';
 import { startRouting } from '../modules/routing/routing-settings.js';
 import { mountWebhooks } from '../modules/webhooks/webhook-routes.js';
@@ -76,6 +82,12 @@ export async function startPlatform(
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
     pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection failed'));
     stops.push(() => pool.end());
+    const flowHealth = new FlowHealthService({
+      pool,
+      settings: flowHealthSettings(config),
+      logger,
+      rerouteHeld: rerouteHeldOrders(pool),
+    });
     startRouting({
       allowLocalWebhooks: config.wecomAllowLocal,
       divisionFile: config.divisionDataFile,
@@ -101,6 +113,11 @@ export async function startPlatform(
         sweepEveryMs: config.outboxSweepMs,
       });
       stops.push(stopWake);
+      await scheduleFlowHealthCheck(scheduler.agenda, {
+        service: flowHealth,
+        everySeconds: config.flowHealthCheckSeconds,
+        logger,
+      });
       await scheduleDemoSimulator(scheduler.agenda, { pool, logger, enabled: config.demoSimulator });
       await scheduler.start();
     }
@@ -119,6 +136,10 @@ export async function startPlatform(
       const demo = config.demoSeed ? await seedDemo({ pool, orm, auth, logger, now: new Date() }) : null;
       const schema = await buildGraphQLSchema(RESOLVERS, pubsub.local, authChecker);
       const platform = { version: VERSION, schedulerBackend: scheduler.backend };
+      const metrics = createPlatformMetrics({
+        snapshot: () => loadOpsSnapshot(flowHealth, pool, new Date()),
+        logger,
+      });
       http = await startHttpServer<GraphQLContext>({
         host: config.host,
         port: config.port,
@@ -130,7 +151,7 @@ export async function startPlatform(
             throw new GraphQLError(authenticated.reason, {
               extensions: { code: authenticated.code, http: { status: 401 } },
             });
-          return { orm, pool, logger, platform, auth, viewer: authenticated.viewer, now };
+          return { orm, pool, logger, platform, auth, viewer: authenticated.viewer, now, flowHealth };
         },
         acceptSubscriber: (context) => context.viewer.kind !== 'ANONYMOUS',
         unready: async () => {
@@ -144,7 +165,10 @@ export async function startPlatform(
           maxDepth: config.graphqlMaxDepth,
           maxCost: config.graphqlMaxCost,
         }),
-        routes: (app) => mountWebhooks(app, { pool, secrets: config.webhookSecrets, logger }),
+        routes: (app) => {
+          mountWebhooks(app, { pool, secrets: config.webhookSecrets, logger });
+          metrics.mount(app);
+        },
         staticDir: config.trackingSiteDir,
         logger,
       });

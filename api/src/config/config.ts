@@ -27,6 +27,21 @@ export interface Config {
   outboxSweepMs: number;
   /** Serve the built tracking site from this folder. @default tracking-site/dist */
   trackingSiteDir: string;
+  /** Address-parse success rate below which routing pauses, in (0, 1]. @default 0.95 */
+  routingParseThreshold: number;
+  /** Minutes of address-parse results the rate is taken over. @default 15 */
+  routingHealthWindowMinutes: number;
+  /** Fewer parses than this in the window (overall or per channel) decide nothing. @default 20 */
+  routingHealthMinSamples: number;
+  /** Resume routing on its own once the rate recovers; otherwise an operator resumes. @default true */
+  routingAutoResume: boolean;
+  /** How often the worker checks the address-parse rate, in seconds. @default 30 */
+  flowHealthCheckSeconds: number;
+  /**
+   * WeCom group robot of the operations team (`https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`)
+   * for routing pause/resume alerts. When absent, alerts are only logged and kept in the history.
+   */
+  opsWecomWebhookUrl: string | null;
   /** Name of this process in logs. @default roles@hostname:pid */
   processName: string;
   /**
@@ -119,6 +134,33 @@ function boolVar(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
 }
 
+function ratioVar(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d*\.?\d+$/.test(raw) || !(value > 0 && value <= 1))
+    throw new ConfigError(name, `expected a number above 0 and at most 1 (e.g. 0.95), got "${raw}"`);
+  return value;
+}
+
+/** An http(s) URL; its query (a robot's key) never appears in an error. */
+function webhookUrlVar(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      name,
+      'not a valid URL (expected https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…)',
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError(name, `expected an https URL, got protocol "${url.protocol}"`);
+  return raw;
+}
+
 /** Parses and validates the environment. Pure: `env` and `defaults` are passed in. */
 export function parseConfig(env: Env, defaults: { processName: string; hostname: string }): Config {
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
@@ -143,6 +185,12 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     schedulerPollMs: intVar(env, 'SCHEDULER_POLL_MS', 2000, 100, 600_000),
     outboxSweepMs: intVar(env, 'OUTBOX_SWEEP_MS', 5000, 100, 600_000),
     trackingSiteDir: env.TRACKING_SITE_DIR?.trim() || 'tracking-site/dist',
+    routingParseThreshold: ratioVar(env, 'ROUTING_PARSE_THRESHOLD', 0.95),
+    routingHealthWindowMinutes: intVar(env, 'ROUTING_HEALTH_WINDOW_MINUTES', 15, 1, 1440),
+    routingHealthMinSamples: intVar(env, 'ROUTING_HEALTH_MIN_SAMPLES', 20, 1, 1_000_000),
+    routingAutoResume: boolVar(env, 'ROUTING_AUTO_RESUME', true),
+    flowHealthCheckSeconds: intVar(env, 'FLOW_HEALTH_CHECK_SECONDS', 30, 1, 3600),
+    opsWecomWebhookUrl: webhookUrlVar(env, 'OPS_WECOM_WEBHOOK_URL'),
     processName: env.PROCESS_NAME?.trim() || defaults.processName,
     workerName: env.WORKER_NAME?.trim() || `worker@${defaults.hostname}`,
     graphqlMaxDepth: intVar(env, 'GRAPHQL_MAX_DEPTH', 10, 1, 1000),

@@ -85,7 +85,12 @@ export class PgPubSub {
     if (this.seen.has(event.eventId)) return;
     this.seen.add(event.eventId);
     if (this.seen.size > 50_000) this.seen.delete(this.seen.values().next().value as string);
-    this.local.publish(topic, event as PubSubTopics[typeof topic]);
+    // The topic was checked above; its payload type is the one the publisher wrote for it.
+    const publish = this.local.publish.bind(this.local) as (
+      topic: PubSubTopic,
+      event: PubSubTopics[PubSubTopic],
+    ) => void;
+    publish(topic, event as PubSubTopics[PubSubTopic]);
   }
 }
 

@@ -15,9 +15,25 @@ export interface OrderUpdatedEvent {
   occurredAt: string;
 }
 
+/** Routing was paused or resumed, automatically or by an operator. */
+export interface FlowHealthChangedEvent {
+  eventId: string;
+  /** The history row (`flow_health_event.id`) of the change. */
+  changeId: string;
+  routingMode: 'ACTIVE' | 'PAUSED';
+  previousMode: 'ACTIVE' | 'PAUSED';
+  trigger: 'AUTOMATIC' | 'MANUAL';
+  reason: string;
+  changedBy: string;
+  /** Overall address-parse success rate over the window when it changed; null without samples. */
+  parseSuccessRate: number | null;
+  occurredAt: string;
+}
+
 export interface PubSubTopics {
   ORDER_UPDATED: OrderUpdatedEvent;
+  FLOW_HEALTH_CHANGED: FlowHealthChangedEvent;
 }
 
 export type PubSubTopic = keyof PubSubTopics;
-export const PUBSUB_TOPICS: readonly PubSubTopic[] = ['ORDER_UPDATED'];
+export const PUBSUB_TOPICS: readonly PubSubTopic[] = ['ORDER_UPDATED', 'FLOW_HEALTH_CHANGED'];

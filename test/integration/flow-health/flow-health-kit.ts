@@ -1,0 +1,158 @@
+import pg from 'pg';
+import { ENTITIES } from '../../../api/src/app/entities.js';
+import type { Channel } from '../../../api/src/domain/order/order-types.js';
+import { migrate, openOrm } from '../../../api/src/infra/db/orm.js';
+import { createLogger } from '../../../api/src/infra/logging/logger.js';
+import { FlowHealthService } from '../../../api/src/modules/flow-health/flow-health.service.js';
+import type { FlowHealthSettings } from '../../../api/src/modules/flow-health/flow-health-settings.js';
+import { createTestDatabase } from '../../support/test-database.js';
+
+export const silentLogger = createLogger('silent', 'test');
+
+/** A fresh migrated database for one test file, with a pool on it. */
+export async function openFlowHealthDatabase(prefix: string) {
+  const database = await createTestDatabase(prefix);
+  const orm = await openOrm(database.url, ENTITIES);
+  await migrate(orm);
+  const pool = new pg.Pool({ connectionString: database.url, max: 8 });
+  return {
+    url: database.url,
+    pool,
+    orm,
+    async close() {
+      await pool.end();
+      await orm.close(true);
+      await database.drop();
+    },
+  };
+}
+
+export function testSettings(overrides: Partial<FlowHealthSettings> = {}): FlowHealthSettings {
+  return {
+    threshold: 0.95,
+    resumeThreshold: 0.97,
+    windowMinutes: 15,
+    minSamples: 20,
+    autoResume: true,
+    checkEverySeconds: 30,
+    opsWebhookUrl: null,
+    ...overrides,
+  };
+}
+
+/** A service whose re-routing only counts its calls (the real one is exercised separately). */
+export function serviceWithCountingReroute(pool: pg.Pool, settings: FlowHealthSettings) {
+  const reroutes: Date[] = [];
+  const service = new FlowHealthService({
+    pool,
+    settings,
+    logger: silentLogger,
+    rerouteHeld: async (now) => {
+      reroutes.push(now);
+      return 3;
+    },
+  });
+  return { service, reroutes };
+}
+
+/** Adds address-parse outcomes to the minute `at` falls in, as order intake counts them. */
+export async function recordParses(
+  pool: pg.Pool,
+  at: Date,
+  channel: Channel,
+  ok: number,
+  failed: number,
+): Promise<void> {
+  await pool.query(
+    `insert into address_parse_stat (bucket_start, channel, ok_count, failed_count)
+     values (date_trunc('minute', $1::timestamptz), $2, $3, $4)
+     on conflict (bucket_start, channel) do update set
+       ok_count = address_parse_stat.ok_count + excluded.ok_count,
+       failed_count = address_parse_stat.failed_count + excluded.failed_count`,
+    [at, channel, ok, failed],
+  );
+}
+
+let orderNo = 0;
+
+/** Writes one order row directly, with only what the flow-health figures read. */
+export async function insertOrder(
+  pool: pg.Pool,
+  order: {
+    channel?: Channel;
+    state?: string;
+    buyerPhone?: string;
+    detail?: string;
+    items?: unknown;
+    holdReason?: string | null;
+    createdAt?: Date;
+  } = {},
+): Promise<string> {
+  const items = order.items ?? [
+    { lineNo: '1', sku: 'SKU-1', title: '商品', quantity: 1, unitPriceCents: 1000, category: '' },
+  ];
+  const createdAt = order.createdAt ?? new Date();
+  const { rows } = await pool.query<{ id: string }>(
+    `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at,
+        source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, buyer_name, buyer_phone,
+        address, items, hold_reason, created_at, updated_at)
+     values ($1, $2, 'NORMAL', $3, 'PAID', $4, $4, 1000, 0, 1000, 1000, '测试', $5, $6, $7, $8, $4, $4)
+     returning id`,
+    [
+      order.channel ?? 'TAOBAO',
+      `FH-${process.pid}-${++orderNo}`,
+      order.state ?? 'PAID',
+      createdAt,
+      order.buyerPhone ?? '13800000000',
+      JSON.stringify({
+        province: '浙江省',
+        city: '杭州市',
+        district: '西湖区',
+        street: null,
+        detail: order.detail ?? '文三路 1 号',
+      }),
+      JSON.stringify(items),
+      order.holdReason ?? null,
+    ],
+  );
+  return rows[0].id;
+}
+
+export async function outboxRows(pool: pg.Pool, topic: string) {
+  const { rows } = await pool.query<{ dedupe_key: string; payload: Record<string, unknown> }>(
+    'select dedupe_key, payload from outbox_message where topic = $1 order by id',
+    [topic],
+  );
+  return rows;
+}
+
+let webshopNo = 0;
+
+/**
+ * A paid web shop order, in the web shop's own format. `garbage` gives it an address no
+ * division data can read, as when the city database update failed.
+ */
+export function webshopOrder(options: { garbage?: boolean; prefix?: string } = {}): Record<string, unknown> {
+  webshopNo += 1;
+  return {
+    orderNo: `${options.prefix ?? 'WS-FH'}-${process.pid}-${webshopNo}`,
+    status: 'PAID',
+    businessType: 'NORMAL',
+    createdAt: '2026-11-25T14:03:11+08:00',
+    paidAt: '2026-11-25T14:05:40+08:00',
+    updatedAt: '2026-11-25T14:05:41+08:00',
+    goodsCents: 30_000,
+    shippingCents: 0,
+    totalCents: 30_000,
+    paidCents: 30_000,
+    presale: null,
+    buyer: { name: '测试买家', phone: '13800138000' },
+    shippingAddress: options.garbage
+      ? { province: null, city: null, district: null, street: null, detail: `#${webshopNo} ???` }
+      : { province: '浙江省', city: '杭州市', district: '西湖区', street: null, detail: '示例路 1 号' },
+    items: [
+      { lineNo: '1', sku: 'SKU-1', title: '测试商品', quantity: 1, unitPriceCents: 30_000, category: '家居' },
+    ],
+    paymentNo: `PAY-FH-${webshopNo}`,
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * Runs one outbox dispatch with the WeCom handler in its own process, so a test can kill it while
+ * the robot has not answered yet. Usage: node --import tsx deliver-in-child.ts <database url>
+ */
+import pg from 'pg';
+import { createLogger } from '../../../api/src/infra/logging/logger.js';
+import { dispatchOutboxBatch } from '../../../api/src/infra/outbox/outbox-dispatcher.js';
+import { createWecomMessageHandler } from '../../../api/src/modules/wecom/wecom-outbox.js';
+import { HttpWecomSender } from '../../../api/src/modules/wecom/wecom-sender.js';
+
+const pool = new pg.Pool({ connectionString: process.argv[2], max: 1 });
+const handler = createWecomMessageHandler(new HttpWecomSender({ timeoutMs: 60_000 }));
+process.stdout.write('dispatching\n');
+await dispatchOutboxBatch({
+  pool,
+  handlers: new Map([[handler.topic, handler]]),
+  batchSize: 10,
+  deliveredBy: 'child',
+  logger: createLogger('silent', 'child'),
+});
+process.stdout.write('committed\n');
+await pool.end();
