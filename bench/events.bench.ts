@@ -13,7 +13,16 @@ import { orderUpdatedHandler } from '../api/src/modules/orders/order-updated.han
 import { startBenchPostgres } from './support/bench-postgres.js';
 import { channelPayload } from './support/channel-payloads.js';
 import { onCleanup, runBench } from './support/cleanup.js';
-import { describeMachine, loadAverage, loadLine, machineLine, rssMiB } from './support/machine.js';
+import {
+  type CpuUse,
+  cpuLine,
+  cpuMeter,
+  describeMachine,
+  loadAverage,
+  loadLine,
+  machineLine,
+  rssMiB,
+} from './support/machine.js';
 import { Prng } from './support/prng.js';
 import { perSecond, summarize, thousands } from './support/stats.js';
 
@@ -171,6 +180,7 @@ interface RunResult {
   callMs: ReturnType<typeof summarize>;
   outcomes: Partial<Record<OrderEventOutcome, number>>;
   rows: Awaited<ReturnType<typeof countRows>>;
+  cpu: CpuUse;
   dispatch?: {
     delivered: number;
     deliveredPerSecond: number;
@@ -189,6 +199,7 @@ async function run(
   batchSize: number,
   withDispatcher: boolean,
   startedAt: number,
+  dataDir: string,
 ): Promise<RunResult> {
   const label = `calls of ${thousands(batchSize)}${withDispatcher ? ' + dispatcher' : ''}`;
   console.log(`\n${label}: taking in ${thousands(ORDERS)} paid orders…`);
@@ -234,6 +245,7 @@ async function run(
 
   const callMs: number[] = [];
   const outcomes: Partial<Record<OrderEventOutcome, number>> = {};
+  const cpuUse = cpuMeter(dataDir);
   const applyStart = performance.now();
   let next = 0.1;
   for (let start = 0; start < EVENTS; start += batchSize) {
@@ -282,6 +294,7 @@ async function run(
     };
   }
 
+  const cpu = cpuUse();
   const rows = await countRows(pool);
   const timedMs = callMs.reduce((a, b) => a + b, 0);
   const result: RunResult = {
@@ -293,6 +306,7 @@ async function run(
     callMs: summarize(callMs),
     outcomes,
     rows,
+    cpu,
     dispatch: dispatchResult,
   };
 
@@ -322,6 +336,7 @@ async function run(
           `${thousands(dispatchResult.notificationsReceived)} notifications received by the listener`
         : ''),
   );
+  console.log(`  ${cpuLine(cpu)}; ${loadLine()}`);
   if (problems.length > 0) throw new Error(`${label}: wrong results: ${problems.join('; ')}`);
   return result;
 }
@@ -343,8 +358,8 @@ async function main() {
 
   const results: RunResult[] = [];
   for (const size of BATCH_SIZES) {
-    results.push(await run(db.pool, listener, size, false, startedAt));
-    results.push(await run(db.pool, listener, size, true, startedAt));
+    results.push(await run(db.pool, listener, size, false, startedAt, db.dir));
+    results.push(await run(db.pool, listener, size, true, startedAt, db.dir));
   }
 
   const loadAtEnd = loadAverage();

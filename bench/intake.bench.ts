@@ -5,9 +5,18 @@ import { CHANNELS, type Channel } from '../api/src/domain/order/order-types.js';
 import { submitChannelOrders } from '../api/src/modules/orders/order-intake.js';
 import { startBenchPostgres } from './support/bench-postgres.js';
 import { CHANNEL_MIX, channelPayload } from './support/channel-payloads.js';
-import { runBench } from './support/cleanup.js';
-import { describeMachine, loadAverage, loadLine, machineLine, rssMiB } from './support/machine.js';
+import { onCleanup, runBench } from './support/cleanup.js';
+import {
+  cpuLine,
+  cpuMeter,
+  describeMachine,
+  loadAverage,
+  loadLine,
+  machineLine,
+  rssMiB,
+} from './support/machine.js';
 import { Prng } from './support/prng.js';
+import { instrumentServer, type ServerTiming } from './support/server-timing.js';
 import { perSecond, summarize, thousands } from './support/stats.js';
 
 /**
@@ -168,16 +177,37 @@ function rawColumns(rows: readonly NormalizedOrder[]): unknown[] {
   ];
 }
 
+/** What a statement of the platform path does, for the breakdown of its time. */
+function statementKind(sql: string): string {
+  const text = sql.trimStart().toLowerCase();
+  if (/^insert into orders\b/.test(text)) return 'orders upsert';
+  if (text.startsWith('insert into order_event')) return 'history insert';
+  if (text.startsWith('insert into outbox_message')) return 'outbox insert';
+  if (text.startsWith('select pg_notify')) return 'notify';
+  if (/^(begin|commit|rollback)\b/.test(text)) return 'begin + commit';
+  return 'routing and other SQL';
+}
+
+/** SQL statements are timed only while a platform call runs. */
+let recording = false;
+
 /**
  * One pass over all payloads in calls of `size`: each call through the platform into `orders`
  * and, next to it, the same orders as a raw insert into `orders_raw`, taking turns at going
  * first, so both see the same machine (load, checkpoints, table sizes) at the same time.
  */
-async function pairedRun(pool: pg.Pool, size: number, streams: ChannelStream[], startedAt: number) {
+async function pairedRun(
+  pool: pg.Pool,
+  size: number,
+  streams: ChannelStream[],
+  startedAt: number,
+  sql: ServerTiming,
+) {
   await pool.query('truncate orders, order_event, outbox_message');
   await pool.query('drop table if exists orders_raw');
   await pool.query('create table orders_raw (like orders including all)');
   await pool.query('checkpoint');
+  sql.reset();
   const report = progress(`calls of ${thousands(size)}`);
   const platform = {
     ms: 0,
@@ -205,8 +235,16 @@ async function pairedRun(pool: pg.Pool, size: number, streams: ChannelStream[], 
     const params = rawColumns(rows);
 
     const viaPlatform = async () => {
+      recording = true;
       const t0 = performance.now();
-      const { results, errors } = await submitChannelOrders(pool, batch.channel, payloads, new Date());
+      const { results, errors } = await submitChannelOrders(
+        pool,
+        batch.channel,
+        payloads,
+        new Date(),
+      ).finally(() => {
+        recording = false;
+      });
       const ms = performance.now() - t0;
       if (errors.length > 0)
         throw new Error(`${batch.channel} payloads rejected: ${JSON.stringify(errors.slice(0, 3))}`);
@@ -236,7 +274,26 @@ async function pairedRun(pool: pg.Pool, size: number, streams: ChannelStream[], 
   const rowsAfter = await rowCounts(pool);
   const { rows: rawCount } = await pool.query<{ n: string }>('select count(*) as n from orders_raw');
   await pool.query('drop table orders_raw');
-  return { platform: { ...platform, rows: rowsAfter }, raw: { ...raw, rowsInTable: Number(rawCount[0].n) } };
+  // Where the platform's timed work went: each kind of statement (sent, run, answered) and the
+  // rest, which is JavaScript: parsing, routing, building the statements' parameters.
+  const breakdown: Record<string, number> = {};
+  for (const [kind, times] of sql.sql) breakdown[kind] = Math.round(times.reduce((a, b) => a + b, 0));
+  breakdown['JavaScript (parse, route, build)'] = Math.round(
+    platform.ms - Object.values(breakdown).reduce((a, b) => a + b, 0),
+  );
+  return {
+    platform: { ...platform, rows: rowsAfter, breakdownMs: breakdown },
+    raw: { ...raw, rowsInTable: Number(rawCount[0].n) },
+  };
+}
+
+/** `orders upsert 31 %, history insert 12 %, …` from a breakdown in ms. */
+function breakdownLine(platform: { breakdownMs: Record<string, number> }): string {
+  const total = Object.values(platform.breakdownMs).reduce((a, b) => a + b, 0) || 1;
+  return Object.entries(platform.breakdownMs)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, ms]) => `${kind} ${Math.round((ms / total) * 100)} %`)
+    .join(', ');
 }
 
 async function main() {
@@ -257,6 +314,8 @@ async function main() {
 
   console.log('starting a throw-away embedded PostgreSQL…');
   const db = await startBenchPostgres('intake', 4);
+  const sqlTiming = instrumentServer((text) => (recording ? statementKind(text) : null));
+  onCleanup(() => sqlTiming.uninstall());
   const { rows: settings } = await db.pool.query<{ name: string; setting: string; unit: string | null }>(
     `select name, setting, unit from pg_settings
       where name in ('shared_buffers', 'fsync', 'synchronous_commit', 'wal_level', 'max_wal_size')`,
@@ -277,7 +336,9 @@ async function main() {
   const results = [];
   for (const size of BATCH_SIZES) {
     console.log(`\ncalls of ${thousands(size)} (${batches(streams, size).length} calls)`);
-    const { platform, raw } = await pairedRun(db.pool, size, streams, startedAt);
+    const cpuUse = cpuMeter(db.dir);
+    const { platform, raw } = await pairedRun(db.pool, size, streams, startedAt, sqlTiming);
+    const cpu = cpuUse();
     const expected = { orders: distinct, orderEvent: distinct, outboxMessage: distinct };
     console.log(
       `  rows after the run: orders ${thousands(platform.rows.orders)}, order_event ` +
@@ -308,6 +369,7 @@ async function main() {
         callMs: summarize(platform.callMs),
         outcomes: platform.outcomes,
         rows: platform.rows,
+        breakdownMs: platform.breakdownMs,
       },
       raw: {
         timedMs: Math.round(raw.ms),
@@ -316,6 +378,7 @@ async function main() {
       },
       parseOnly: { ms: Math.round(raw.parseMs), ordersPerSecond: perSecond(distinct, raw.parseMs) },
       ratio,
+      cpu,
       goalRatio: GOAL_RATIO,
       met: ratio >= GOAL_RATIO,
     });
@@ -323,6 +386,8 @@ async function main() {
       `  calls of ${thousands(size)}: platform ${thousands(platformRate)} orders/s, raw ${thousands(rawRate)} ` +
         `orders/s, ratio ${ratio.toFixed(2)}× (goal ≥ ${GOAL_RATIO}×: ${ratio >= GOAL_RATIO ? 'met' : 'NOT met'})`,
     );
+    console.log(`  where the platform's time went, calls of ${thousands(size)}: ${breakdownLine(platform)}`);
+    console.log(`  ${cpuLine(cpu)} (payload generation and parsing for the raw insert included)`);
   }
 
   const loadAtEnd = loadAverage();
@@ -340,6 +405,9 @@ async function main() {
         `${thousands(r.parseOnly.ordersPerSecond)}/s`,
     );
   }
+  console.log("\n  where the platform's time went (share of its timed work):");
+  for (const r of results)
+    console.log(`  ${thousands(r.batchSize).padStart(8)}   ${breakdownLine(r.platform)}`);
   console.log(
     `\n  goal platform/raw ≥ ${GOAL_RATIO}×: ${results.every((r) => r.met) ? 'met' : 'NOT met'} ` +
       `(${results.map((r) => `${r.ratio.toFixed(2)}× at ${thousands(r.batchSize)}`).join(', ')})`,

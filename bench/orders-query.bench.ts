@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type pg from 'pg';
@@ -8,7 +7,15 @@ import { bulkLoadOrders, PERIOD_END, PHONE_PREFIXES } from './support/bulk-order
 import { onCleanup, runBench } from './support/cleanup.js';
 import { profileCpu } from './support/cpu-profile.js';
 import { type LoadKind, type LoadResult, runHttpLoad } from './support/http-load.js';
-import { describeMachine, loadAverage, loadLine, machineLine } from './support/machine.js';
+import {
+  type CpuUse,
+  cpuLine,
+  cpuMeter,
+  describeMachine,
+  loadAverage,
+  loadLine,
+  machineLine,
+} from './support/machine.js';
 import { Prng } from './support/prng.js';
 import { instrumentServer, type ServerTiming } from './support/server-timing.js';
 import { type LatencySummary, summarize, thousands } from './support/stats.js';
@@ -150,33 +157,8 @@ async function graphql(url: string, headers: Record<string, string>, text: strin
   return answer.data!;
 }
 
-/**
- * CPU seconds used so far by PostgreSQL: the postmaster, its live children, and (in the
- * postmaster's "children" counters) every child that has exited, so the sum only grows.
- */
-function postgresCpuSeconds(dataDir: string): number {
-  const postmaster = Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const fieldsOf = (pid: number) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  };
-  const own = fieldsOf(postmaster);
-  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = fieldsOf(Number(entry));
-      if (Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // exited while we looked
-    }
-  }
-  return ticks / 100;
-}
-
 /** Cumulative counters of the benchmark database and of `orders` (they only grow). */
 async function databaseCounters(pool: pg.Pool): Promise<Record<string, number>> {
-  // The statistics of this transaction's snapshot would not move; read fresh ones.
   const { rows } = await pool.query<Record<string, string>>(
     `select d.xact_commit as transactions, d.blks_hit as "blocksHit", d.blks_read as "blocksRead",
             d.tup_returned as "tuplesReturned", d.tup_fetched as "tuplesFetched",
@@ -184,7 +166,6 @@ async function databaseCounters(pool: pg.Pool): Promise<Record<string, number>> 
        from pg_stat_database d, pg_stat_user_tables t
       where d.datname = current_database() and t.relname = 'orders'`,
   );
-  await pool.query('select pg_stat_clear_snapshot()');
   return Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, Number(v)]));
 }
 
@@ -241,12 +222,7 @@ interface KindReport {
   sql: LatencySummary | null;
 }
 
-function report(
-  name: string,
-  load: LoadResult,
-  timing: ServerTiming,
-  cpu: { node: number; postgres: number },
-) {
+function report(name: string, load: LoadResult, timing: ServerTiming, cpu: CpuUse) {
   const seconds = load.measuredMs / 1000;
   const kinds: KindReport[] = Object.entries(load.perKind).map(([kind, r]) => ({
     kind,
@@ -292,9 +268,8 @@ function report(
   }
   const p99 = overall.client.p99;
   console.log(
-    `  goal p99 ≤ ${GOAL_P99_MS} ms: ${p99 <= GOAL_P99_MS ? 'met' : 'NOT met'} (overall client p99 ${p99} ms); ` +
-      `CPU used: node ${cpu.node.toFixed(1)} s, PostgreSQL ${cpu.postgres.toFixed(1)} s of ` +
-      `${(describeMachine().cores * (WARMUP_S + DURATION_S)).toFixed(0)} core-seconds; ${loadLine()}`,
+    `  goal p99 ≤ ${GOAL_P99_MS} ms: ${p99 <= GOAL_P99_MS ? 'met' : 'NOT met'} (overall client p99 ${p99} ms)\n` +
+      `  ${cpuLine(cpu)} (warm-up included); ${loadLine()}`,
   );
   if (load.errorSamples.length > 0) console.log(`  errors, e.g.: ${load.errorSamples.join(' | ')}`);
   if (load.retries > 0)
@@ -466,7 +441,7 @@ async function main() {
       timing.reset();
       loop.enable();
     }, WARMUP_S * 1000);
-    const cpu0 = { node: process.cpuUsage(), postgres: postgresCpuSeconds(db.dir) };
+    const cpuUse = cpuMeter(db.dir);
     const stats0 = await databaseCounters(db.pool);
     timing.reset();
     const result = await runHttpLoad({
@@ -487,11 +462,7 @@ async function main() {
       p99: Math.round(loop.percentile(99) / 1e4) / 100,
       max: Math.round(loop.max / 1e4) / 100,
     };
-    const nodeCpu = process.cpuUsage(cpu0.node);
-    const cpu = {
-      node: (nodeCpu.user + nodeCpu.system) / 1e6,
-      postgres: postgresCpuSeconds(db.dir) - cpu0.postgres,
-    };
+    const cpu = cpuUse();
     const stats1 = await databaseCounters(db.pool);
     const sent = result.sent || 1;
     const database = Object.fromEntries(
@@ -501,14 +472,16 @@ async function main() {
     // The server-side lists hold requests that ended in the measured window give or take the
     // in-flight ones at its edges; the load generator's window is exact.
     console.log(
-      `  server thread event-loop delay: p50 ${eventLoopDelayMs.p50} ms, p99 ${eventLoopDelayMs.p99} ms, ` +
-        `max ${eventLoopDelayMs.max} ms`,
+      `  event-loop delay: server thread p50 ${eventLoopDelayMs.p50} ms, p99 ${eventLoopDelayMs.p99} ms, ` +
+        `max ${eventLoopDelayMs.max} ms; load generator thread p50 ${result.generatorEventLoopDelayMs.p50} ms, ` +
+        `p99 ${result.generatorEventLoopDelayMs.p99} ms, max ${result.generatorEventLoopDelayMs.max} ms`,
     );
     runs.push({
       ...report(name, result, timing, cpu),
       run,
       databasePerRequest: database,
       eventLoopDelayMs,
+      generatorEventLoopDelayMs: result.generatorEventLoopDelayMs,
       paced,
       thinkMs: paced ? [500, 1500] : null,
     });

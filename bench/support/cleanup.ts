@@ -43,13 +43,15 @@ export async function runBench(name: string, main: () => Promise<void>): Promise
   }
   // An uncaught failure or a closed stdout (e.g. piped into `head`) must not skip the clean-up.
   const fail = (error: unknown) => {
+    // Once cleaning up, connections that the stopping PostgreSQL ends may still report it.
+    if (cleaning && (error as { code?: string } | null)?.code === '57P01') return;
     console.error(
       `\n${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
     void cleanup().finally(() => process.exit(1));
   };
-  process.once('uncaughtException', fail);
-  process.once('unhandledRejection', fail);
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
   process.stdout.on('error', () => undefined);
   try {
     await main();

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Prng } from './prng.js';
 
@@ -52,6 +53,8 @@ export interface LoadResult {
   sent: number;
   /** Requests sent again because the server had just closed the idle connection they were sent on. */
   retries: number;
+  /** The load generator thread's own event-loop delay over the measured window, in ms. */
+  generatorEventLoopDelayMs: { p50: number; p99: number; max: number };
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -211,9 +214,26 @@ async function generate(opts: LoadOptions): Promise<LoadResult> {
     }
   };
 
+  // A busy or descheduled generator thread delays answers it has already received: watch it.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const watch = setTimeout(() => loop.enable(), opts.warmupMs);
   await Promise.all(Array.from({ length: opts.clients }, (_, i) => client(i)));
+  clearTimeout(watch);
+  loop.disable();
   agent.destroy();
-  const result: LoadResult = { measuredMs: opts.durationMs, perKind: {}, errorSamples, sent, retries };
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const result: LoadResult = {
+    measuredMs: opts.durationMs,
+    perKind: {},
+    errorSamples,
+    sent,
+    retries,
+    generatorEventLoopDelayMs: {
+      p50: ms(loop.percentile(50)),
+      p99: ms(loop.percentile(99)),
+      max: ms(loop.max),
+    },
+  };
   for (const [kind, s] of Object.entries(perKind))
     result.perKind[kind] = { latencies: Float64Array.from(s.latencies), errors: s.errors, edges: s.edges };
   return result;
