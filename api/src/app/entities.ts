@@ -11,6 +11,10 @@ import { AddressParseStat } from '../modules/routing/address-parse-stat.entity.j
 import { ProcessingGroup } from '../modules/routing/processing-group.entity.js';
 import { RoutingRuleHit } from '../modules/routing/routing-rule-hit.entity.js';
 import { RoutingRuleSetVersion } from '../modules/routing/routing-rule-set-version.entity.js';
+import { SlaPolicyVersion } from '../modules/sla/sla-policy-version.entity.js';
+import { SlaStageRecord } from '../modules/sla/sla-stage-record.entity.js';
+import { Ticket } from '../modules/tickets/ticket.entity.js';
+import { TicketComment } from '../modules/tickets/ticket-comment.entity.js';
 
 /** Every entity the platform persists; the ORM and the migrations are built from this list. */
 export const ENTITIES = [
@@ -27,4 +31,8 @@ export const ENTITIES = [
   RoutingRuleHit,
   FlowHealthState,
   FlowHealthEvent,
+  SlaPolicyVersion,
+  SlaStageRecord,
+  Ticket,
+  TicketComment,
 ];

@@ -18,6 +18,7 @@ import { createScheduler, type Scheduler } from '../infra/scheduler/scheduler.js
 import { scheduleDemoSimulator } from '../jobs/demo-simulator.job.js';
 import { scheduleFlowHealthCheck } from '../jobs/flow-health-check.job.js';
 import { scheduleOutboxDispatch } from '../jobs/outbox-dispatch.job.js';
+import { scheduleSlaSweep } from '../jobs/sla-sweep.job.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { ensureBootstrapAdmin } from '../modules/auth/bootstrap-admin.js';
 import { demoBanner, seedDemo } from '../modules/demo/demo-seed.js';
@@ -27,6 +28,7 @@ import { flowHealthSettings } from '../modules/flow-health/flow-health-settings.
 import { rerouteHeldOrders } from '../modules/flow-health/reroute-held.js';
 import { ensureRoutingDefaults } from '../modules/routing/routing-rules.store.js';
 import { startRouting } from '../modules/routing/routing-settings.js';
+import { ensureSlaDefaults } from '../modules/sla/sla-policy.store.js';
 import { mountWebhooks } from '../modules/webhooks/webhook-routes.js';
 import { authChecker } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
@@ -94,6 +96,7 @@ export async function startPlatform(
       logger,
     });
     if (await ensureRoutingDefaults(pool)) logger.info('default processing groups and routing rules seeded');
+    if (await ensureSlaDefaults(pool)) logger.info('default SLA policies seeded');
 
     const scheduler: Scheduler = createScheduler({
       databaseUrl,
@@ -116,6 +119,13 @@ export async function startPlatform(
       await scheduleFlowHealthCheck(scheduler.agenda, {
         service: flowHealth,
         everySeconds: config.flowHealthCheckSeconds,
+        logger,
+      });
+      await scheduleSlaSweep(scheduler.agenda, {
+        pool,
+        everySeconds: config.slaSweepSeconds,
+        batchSize: config.slaSweepBatch,
+        opsWebhookUrl: config.opsWecomWebhookUrl,
         logger,
       });
       await scheduleDemoSimulator(scheduler.agenda, { pool, logger, enabled: config.demoSimulator });

@@ -7,7 +7,9 @@ import { OrderResolver } from '../modules/orders/order.resolver.js';
 import { OrderRoutingResolver } from '../modules/routing/order-routing.resolver.js';
 import { ProcessingGroupResolver } from '../modules/routing/processing-group.resolver.js';
 import { RoutingRulesResolver } from '../modules/routing/routing-rules.resolver.js';
+import { SlaPolicyResolver } from '../modules/sla/sla-policy.resolver.js';
 import { SystemResolver } from '../modules/system/system.resolver.js';
+import { TicketResolver } from '../modules/tickets/ticket.resolver.js';
 
 /** Every resolver class of the public API; the schema (and schema/schema.graphql) is built from these. */
 // biome-ignore lint/complexity/noBannedTypes: type-graphql takes resolver classes as constructors.
@@ -21,4 +23,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   RoutingRulesResolver,
   OrderRoutingResolver,
   FlowHealthResolver,
+  SlaPolicyResolver,
+  TicketResolver,
 ];

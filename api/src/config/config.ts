@@ -37,6 +37,10 @@ export interface Config {
   routingAutoResume: boolean;
   /** How often the worker checks the address-parse rate, in seconds. @default 30 */
   flowHealthCheckSeconds: number;
+  /** How often the worker's SLA sweep judges the orders whose check is due, in seconds. @default 15 */
+  slaSweepSeconds: number;
+  /** Orders one SLA sweep batch claims (and writes in one transaction). @default 1000 */
+  slaSweepBatch: number;
   /**
    * WeCom group robot of the operations team (`https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`)
    * for routing pause/resume alerts. When absent, alerts are only logged and kept in the history.
@@ -190,6 +194,8 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     routingHealthMinSamples: intVar(env, 'ROUTING_HEALTH_MIN_SAMPLES', 20, 1, 1_000_000),
     routingAutoResume: boolVar(env, 'ROUTING_AUTO_RESUME', true),
     flowHealthCheckSeconds: intVar(env, 'FLOW_HEALTH_CHECK_SECONDS', 30, 1, 3600),
+    slaSweepSeconds: intVar(env, 'SLA_SWEEP_SECONDS', 15, 1, 3600),
+    slaSweepBatch: intVar(env, 'SLA_SWEEP_BATCH', 1000, 1, 50_000),
     opsWecomWebhookUrl: webhookUrlVar(env, 'OPS_WECOM_WEBHOOK_URL'),
     processName: env.PROCESS_NAME?.trim() || defaults.processName,
     workerName: env.WORKER_NAME?.trim() || `worker@${defaults.hostname}`,

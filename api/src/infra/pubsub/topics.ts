@@ -30,10 +30,31 @@ export interface FlowHealthChangedEvent {
   occurredAt: string;
 }
 
+/** The SLA sweep opened a work ticket for a late order. */
+export interface TicketRaisedEvent {
+  eventId: string;
+  ticketId: string;
+  orderId: string;
+  channel: string;
+  channelOrderNo: string;
+  /** The SLA stage that ran late, e.g. `PICKING@PAID_AT`. */
+  stage: string;
+  /** 1: the group's owner; 2: its supervisor. */
+  level: number;
+  groupId: string | null;
+  assigneeUserId: string | null;
+  occurredAt: string;
+}
+
 export interface PubSubTopics {
   ORDER_UPDATED: OrderUpdatedEvent;
   FLOW_HEALTH_CHANGED: FlowHealthChangedEvent;
+  TICKET_RAISED: TicketRaisedEvent;
 }
 
 export type PubSubTopic = keyof PubSubTopics;
-export const PUBSUB_TOPICS: readonly PubSubTopic[] = ['ORDER_UPDATED', 'FLOW_HEALTH_CHANGED'];
+export const PUBSUB_TOPICS: readonly PubSubTopic[] = [
+  'ORDER_UPDATED',
+  'FLOW_HEALTH_CHANGED',
+  'TICKET_RAISED',
+];

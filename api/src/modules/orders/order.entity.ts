@@ -40,6 +40,11 @@ export interface OrderAddressParse {
 })
 @Index({ name: 'orders_buyer_phone_idx', properties: ['buyerPhone'] })
 @Index({
+  name: 'orders_sla_next_check_idx',
+  expression:
+    'create index "orders_sla_next_check_idx" on "orders" ("sla_next_check_at") where "sla_next_check_at" is not null',
+})
+@Index({
   name: 'orders_held_idx',
   expression: 'create index "orders_held_idx" on "orders" ("hold_reason") where "hold_reason" is not null',
 })
@@ -138,6 +143,36 @@ export class Order {
 
   @Property({ type: 'jsonb', nullable: true })
   addressParse!: OrderAddressParse | null;
+
+  /**
+   * When the SLA sweep must judge the order next; null when nothing further can happen. A
+   * trigger sets it to now() whenever the order is created or its state, group, business type,
+   * payment or presale terms change, whoever writes them.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  slaNextCheckAt!: Date | null;
+
+  /** The SLA stage being timed (`PICKING@PAID_AT`); null when no clock runs. */
+  @Property({ type: 'text', nullable: true })
+  slaStage!: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  slaDeadline!: Date | null;
+
+  /** The highest escalation level applied in `escalationStage`; 0 when none. */
+  @Property({ type: 'integer', default: 0 })
+  escalationLevel!: number;
+
+  /** The stage `escalationLevel` was reached in. */
+  @Property({ type: 'text', nullable: true })
+  escalationStage!: string | null;
+
+  /** The SLA policy (key and version) the order was last judged by. */
+  @Property({ type: 'text', nullable: true })
+  slaPolicyKey!: string | null;
+
+  @Property({ type: 'integer', nullable: true })
+  slaPolicyVersion!: number | null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt!: Date;

@@ -1,0 +1,56 @@
+import type { BusinessType, Channel, OrderState } from '../../domain/order/order-types.js';
+import type { SlaOrderSnapshot } from '../../domain/sla/sla-clock.js';
+import type { StageName } from '../../domain/sla/sla-policy.js';
+
+/** The columns of `orders` the SLA clock reads, as `pg` returns them. */
+export interface SlaOrderRow {
+  id: string;
+  channel: Channel;
+  channel_order_no: string;
+  business_type: BusinessType;
+  state: OrderState;
+  state_entered_at: Record<string, string> | null;
+  paid_at: Date | null;
+  presale: { balancePaidAt?: string | null; promisedShipAt?: string | null } | null;
+  group_id: string | null;
+  owner_id: string | null;
+  abnormal: boolean;
+  sla_stage: string | null;
+  sla_deadline: Date | null;
+  escalation_level: number;
+  escalation_stage: string | null;
+  sla_policy_key: string | null;
+  sla_policy_version: number | null;
+}
+
+/** The select list matching `SlaOrderRow`. */
+export const SLA_ORDER_COLUMNS = `id, channel, channel_order_no, business_type, state, state_entered_at, paid_at,
+  presale, group_id, owner_id, abnormal, sla_stage, sla_deadline, escalation_level, escalation_stage,
+  sla_policy_key, sla_policy_version`;
+
+const instant = (value: string | null | undefined): Date | null => {
+  if (value == null) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+};
+
+/** What the pure SLA rules need to know about an order row. */
+export function toSlaSnapshot(row: SlaOrderRow): SlaOrderSnapshot {
+  const stateEnteredAt: Partial<Record<OrderState, Date>> = {};
+  for (const [state, at] of Object.entries(row.state_entered_at ?? {})) {
+    const date = instant(at);
+    if (date) stateEnteredAt[state as OrderState] = date;
+  }
+  return {
+    state: row.state,
+    businessType: row.business_type,
+    channel: row.channel,
+    groupId: row.group_id,
+    paidAt: row.paid_at,
+    balancePaidAt: instant(row.presale?.balancePaidAt),
+    promisedShipAt: instant(row.presale?.promisedShipAt),
+    stateEnteredAt,
+    escalationLevel: row.escalation_level,
+    escalationStage: row.escalation_stage as StageName | null,
+  };
+}

@@ -1,0 +1,227 @@
+import { appliedLevel, computeClock, selectPolicy } from '../../domain/sla/sla-clock.js';
+import { planEscalation } from '../../domain/sla/sla-escalation.js';
+import type { SlaAction, StageName } from '../../domain/sla/sla-policy.js';
+import { textMessage } from '../../domain/wecom/wecom-message.js';
+import type { OutboxEntry } from '../../infra/outbox/outbox.js';
+import { timeOrderedUuid } from '../tickets/ticket-id.js';
+import { wecomOutboxEntry } from '../wecom/wecom-outbox.js';
+import {
+  type LateOrder,
+  levelReason,
+  NO_OPS_ROBOT_NOTE,
+  NO_ROBOT_NOTE,
+  opsNoticeText,
+  ownerReminderText,
+  recoveredReason,
+  supervisorEscalationText,
+} from './sla-messages.js';
+import { type SlaOrderRow, toSlaSnapshot } from './sla-order-row.js';
+import type { ActiveSlaPolicy } from './sla-policy.store.js';
+import type { OrderSweepPlan, SlaGroup, SweepContext } from './sla-sweep.types.js';
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Judges one claimed order at `now`: its clock under the policy that governs it now, the levels
+ * due since the last applied one (each exactly once), and a recovery when it left a late stage.
+ */
+export function planOrderSweep(row: SlaOrderRow, context: SweepContext, now: Date): OrderSweepPlan {
+  const snapshot = toSlaSnapshot(row);
+  const policy = selectPolicy(context.policies, snapshot);
+  const clock = policy ? computeClock(snapshot, policy.draft, now) : null;
+  const plan = policy ? planEscalation(snapshot, policy.draft, now) : null;
+  const stage: StageName | null = clock?.stage ?? null;
+  const group = row.group_id ? (context.groups.get(row.group_id) ?? null) : null;
+  const levels = plan?.levelsToApply ?? [];
+  const before = stage ? appliedLevel(snapshot, stage) : 0;
+  const level = levels.length > 0 ? levels[levels.length - 1].level : before;
+
+  const result: OrderSweepPlan = {
+    orderId: row.id,
+    order: {
+      slaStage: stage,
+      slaDeadline: clock?.deadline ?? null,
+      nextCheckAt: plan?.nextCheckAt ?? null,
+      escalationLevel: stage ? level : 0,
+      escalationStage: stage && level > 0 ? stage : null,
+      policyKey: policy?.key ?? null,
+      policyVersion: policy?.version ?? null,
+      abnormal: row.abnormal,
+    },
+    closeStage: null,
+    upsertStage: null,
+    resolveTicketsOf: null,
+    history: [],
+    tickets: [],
+    outbox: [],
+    levelsApplied: levels.length,
+    recovered: false,
+  };
+
+  if (row.sla_stage !== null && row.sla_stage !== stage)
+    result.closeStage = {
+      stage: row.sla_stage,
+      finishedAt: finishedAt(snapshot.stateEnteredAt[row.state], now),
+    };
+  const leftLateStage =
+    row.escalation_stage !== null && row.escalation_level > 0 && row.escalation_stage !== stage;
+  if (leftLateStage) recover(result, row, now);
+
+  if (stage && clock?.deadline && policy) {
+    const changed =
+      row.sla_stage !== stage ||
+      levels.length > 0 ||
+      row.sla_deadline?.getTime() !== clock.deadline.getTime() ||
+      row.sla_policy_key !== policy.key ||
+      row.sla_policy_version !== policy.version;
+    if (changed)
+      result.upsertStage = {
+        stage,
+        groupId: row.group_id,
+        ownerId: row.owner_id,
+        startedAt: clock.stageStartedAt ?? now,
+        deadline: clock.deadline,
+        maxLevel: level,
+        policyKey: policy.key,
+        policyVersion: policy.version,
+      };
+    for (const due of levels) {
+      const late: LateOrder = {
+        channel: row.channel,
+        channelOrderNo: row.channel_order_no,
+        stage,
+        deadline: clock.deadline,
+        level: due.level,
+        overdueMinutes: Math.max(0, Math.floor((now.getTime() - clock.deadline.getTime()) / MINUTE_MS)),
+      };
+      applyLevel(result, row, group, context, late, due.actions, due.dueAt, policy);
+    }
+  }
+
+  if (result.order.abnormal !== row.abnormal) {
+    const cause = levels.length > 0 ? `${stage}:L${level}` : `${row.escalation_stage}:recovered`;
+    result.outbox.push(orderUpdatedEntry(row, result.order.abnormal, `sla:${cause}`, now));
+  }
+  return result;
+}
+
+/** The moment the order moved on: when it entered its current state, never later than now. */
+function finishedAt(entered: Date | undefined, now: Date): Date {
+  return entered && entered.getTime() <= now.getTime() ? entered : now;
+}
+
+function recover(result: OrderSweepPlan, row: SlaOrderRow, now: Date): void {
+  const stage = row.escalation_stage!;
+  const cleared = row.abnormal;
+  result.order.abnormal = false;
+  result.recovered = true;
+  result.resolveTicketsOf = stage;
+  result.history.push({
+    orderId: row.id,
+    type: 'SLA_RECOVERED',
+    idempotencyKey: `sla:${stage}:recovered`,
+    occurredAt: result.closeStage?.finishedAt ?? now,
+    reason: recoveredReason(stage, cleared),
+    payload: { stage, level: row.escalation_level, clearedAbnormal: cleared },
+  });
+}
+
+function applyLevel(
+  result: OrderSweepPlan,
+  row: SlaOrderRow,
+  group: SlaGroup | null,
+  context: SweepContext,
+  late: LateOrder,
+  actions: readonly SlaAction[],
+  dueAt: Date,
+  policy: ActiveSlaPolicy,
+): void {
+  const notes: string[] = [];
+  const has = (action: SlaAction) => actions.includes(action);
+  const key = (action: SlaAction) => `sla:${row.id}:${late.stage}:${late.level}:${action}`;
+  if (has('FLAG_ABNORMAL')) result.order.abnormal = true;
+  const remind = (action: SlaAction, text: string, mobile: string | null | undefined) => {
+    if (!group?.wecomWebhookUrl) {
+      if (!notes.includes(NO_ROBOT_NOTE)) notes.push(NO_ROBOT_NOTE);
+      return;
+    }
+    result.outbox.push(
+      wecomOutboxEntry({
+        webhookUrl: group.wecomWebhookUrl,
+        message: textMessage(text, { mentionedMobiles: mobile ? [mobile] : [] }),
+        dedupeKey: key(action),
+        purpose: action === 'REMIND_OWNER' ? 'sla-reminder' : 'sla-escalation',
+        orderId: row.id,
+      }),
+    );
+  };
+  if (has('REMIND_OWNER')) remind('REMIND_OWNER', ownerReminderText(late), group?.ownerMobile);
+  if (has('ESCALATE_SUPERVISOR'))
+    remind('ESCALATE_SUPERVISOR', supervisorEscalationText(late), group?.supervisorMobile);
+  if (has('NOTIFY_OPS')) {
+    if (context.opsWebhookUrl)
+      result.outbox.push(
+        wecomOutboxEntry({
+          webhookUrl: context.opsWebhookUrl,
+          message: textMessage(opsNoticeText(late)),
+          dedupeKey: key('NOTIFY_OPS'),
+          purpose: 'sla-ops-notice',
+          orderId: row.id,
+        }),
+      );
+    else notes.push(NO_OPS_ROBOT_NOTE);
+  }
+  if (has('OPEN_TICKET') || has('ESCALATE_SUPERVISOR')) {
+    const supervisor = has('ESCALATE_SUPERVISOR');
+    const ownerUserId = row.owner_id ?? group?.ownerUserId ?? null;
+    result.tickets.push({
+      id: timeOrderedUuid(),
+      orderId: row.id,
+      channel: row.channel,
+      channelOrderNo: row.channel_order_no,
+      stage: late.stage,
+      level: late.level,
+      deadline: late.deadline,
+      groupId: row.group_id,
+      assigneeUserId: supervisor ? (group?.supervisorUserId ?? null) : ownerUserId,
+      assigneeName: supervisor
+        ? (group?.supervisorName ?? null)
+        : ownerUserId !== null && ownerUserId === group?.ownerUserId
+          ? group.ownerName
+          : null,
+      escalates: supervisor,
+    });
+  }
+  result.history.push({
+    orderId: row.id,
+    type: `SLA_LEVEL_${late.level}`,
+    idempotencyKey: `sla:${late.stage}:L${late.level}`,
+    occurredAt: dueAt,
+    reason: levelReason(late, actions, notes),
+    payload: {
+      stage: late.stage,
+      level: late.level,
+      deadline: late.deadline.toISOString(),
+      actions: [...actions],
+      policyKey: policy.key,
+      policyVersion: policy.version,
+    },
+  });
+}
+
+function orderUpdatedEntry(row: SlaOrderRow, abnormal: boolean, cause: string, now: Date): OutboxEntry {
+  return {
+    topic: 'order.updated',
+    dedupeKey: `order.updated:${row.id}:${cause}`,
+    payload: {
+      orderId: row.id,
+      channel: row.channel,
+      channelOrderNo: row.channel_order_no,
+      state: row.state,
+      previousState: row.state,
+      groupId: row.group_id,
+      abnormal,
+      occurredAt: now.toISOString(),
+    },
+  };
+}

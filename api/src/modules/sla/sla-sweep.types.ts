@@ -1,0 +1,82 @@
+import type { OutboxEntry } from '../../infra/outbox/outbox.js';
+import type { ActiveSlaPolicy } from './sla-policy.store.js';
+
+/** What the sweep needs of a processing group. Mobiles go only into WeCom mention lists. */
+export interface SlaGroup {
+  id: string;
+  ownerUserId: string | null;
+  ownerName: string | null;
+  ownerMobile: string | null;
+  supervisorUserId: string | null;
+  supervisorName: string | null;
+  supervisorMobile: string | null;
+  wecomWebhookUrl: string | null;
+}
+
+/** Read once per sweep run and shared by its batches. */
+export interface SweepContext {
+  policies: readonly ActiveSlaPolicy[];
+  groups: ReadonlyMap<string, SlaGroup>;
+  /** The operations team's robot, for `NOTIFY_OPS`; null when none is configured. */
+  opsWebhookUrl: string | null;
+}
+
+export interface SlaHistoryRow {
+  orderId: string;
+  type: string;
+  idempotencyKey: string;
+  occurredAt: Date;
+  reason: string;
+  payload: Record<string, unknown>;
+}
+
+export interface TicketDraft {
+  id: string;
+  orderId: string;
+  channel: string;
+  channelOrderNo: string;
+  stage: string;
+  level: number;
+  deadline: Date;
+  groupId: string | null;
+  assigneeUserId: string | null;
+  assigneeName: string | null;
+  /** The supervisor takes over: the stage's lower open tickets become ESCALATED to this one. */
+  escalates: boolean;
+}
+
+/** Everything one order's judgement writes, all in the sweep's transaction. */
+export interface OrderSweepPlan {
+  orderId: string;
+  order: {
+    slaStage: string | null;
+    slaDeadline: Date | null;
+    nextCheckAt: Date | null;
+    escalationLevel: number;
+    escalationStage: string | null;
+    policyKey: string | null;
+    policyVersion: number | null;
+    abnormal: boolean;
+  };
+  /** The stage the order has moved past, to close in `sla_stage_record`. */
+  closeStage: { stage: string; finishedAt: Date } | null;
+  /** The current stage's record, inserted or brought up to date; null when nothing changed. */
+  upsertStage: {
+    stage: string;
+    groupId: string | null;
+    ownerId: string | null;
+    startedAt: Date;
+    deadline: Date;
+    maxLevel: number;
+    policyKey: string;
+    policyVersion: number;
+  } | null;
+  /** A late stage the order left: its unresolved tickets are closed by the system. */
+  resolveTicketsOf: string | null;
+  history: SlaHistoryRow[];
+  tickets: TicketDraft[];
+  /** WeCom messages and `order.updated`; `ticket.raised` follows from the tickets inserted. */
+  outbox: OutboxEntry[];
+  levelsApplied: number;
+  recovered: boolean;
+}

@@ -1,0 +1,266 @@
+/**
+ * SLA sweep throughput: one recurring sweep over indexed deadline columns versus one Agenda job
+ * per order deadline. Usage: `npx tsx bench/sla-sweep.bench.ts` (SLA_BENCH_SCALE=0.1 for a quick
+ * run at a tenth of the sizes; SLA_BENCH_AGENDA_LIMIT_S bounds the per-order jobs, default 600).
+ *
+ * (a) 1,000,000 open orders, 100,000 of them due → one sweep pass applying level 1 to all due.
+ * (b) 100,000 open orders, all due → the same pass.
+ * (c) the same 100,000 deadlines as 100,000 Agenda jobs, each judging its order through the same
+ *     service function, timed until all ran (or extrapolated from the rate at the time limit).
+ */
+import { execSync } from 'node:child_process';
+import { PostgresBackend } from '@agendajs/postgres-backend';
+import { Agenda } from 'agenda';
+import pg from 'pg';
+import { judgeOrders, loadSweepContext, runSlaSweep } from '../api/src/modules/sla/sla-sweep.service.js';
+import { startBenchPostgres } from './support/bench-postgres.js';
+import { onCleanup, runBench } from './support/cleanup.js';
+import { describeMachine, machineLine } from './support/machine.js';
+import { perSecond, thousands } from './support/stats.js';
+
+const SCALE = Number(process.env.SLA_BENCH_SCALE ?? '1');
+const TOTAL_A = Math.round(1_000_000 * SCALE);
+const DUE = Math.round(100_000 * SCALE);
+const AGENDA_LIMIT_MS = Number(process.env.SLA_BENCH_AGENDA_LIMIT_S ?? '600') * 1000;
+const BATCH = 1000;
+const PARALLELISM = 4;
+const AGENDA_CONCURRENCY = 20;
+const GROUPS = 5;
+const OWNER = '00000000-0000-4000-8000-00000000b001';
+
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+const uptime = () => {
+  try {
+    return execSync('uptime', { encoding: 'utf8' }).trim();
+  } catch {
+    return 'uptime unavailable';
+  }
+};
+
+async function seedGroups(pool: pg.Pool): Promise<void> {
+  await pool.query(
+    `insert into processing_group (id, name, owner_user_id, owner_name, owner_mobile, supervisor_user_id,
+        supervisor_name, supervisor_mobile, wecom_webhook_url, active)
+     select 'bench-' || g, '压测组' || g, $1, '负责人', '1380013' || lpad(g::text, 4, '0'), $1, '主管',
+            '1390013' || lpad(g::text, 4, '0'), 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=bench-' || g, true
+       from generate_series(0, $2 - 1) g
+     on conflict (id) do nothing`,
+    [OWNER, GROUPS],
+  );
+}
+
+async function clearOrders(pool: pg.Pool): Promise<void> {
+  await pool.query('truncate orders, order_event, ticket, ticket_comment, sla_stage_record, outbox_message');
+}
+
+/**
+ * Bulk-loads `total` open NORMAL orders already judged in their first stage (warehouse acceptance
+ * within 30 min of payment), with their stage records, in arrival order: the first `due` were paid
+ * an hour before `now`, so their check is due; the others were paid ten minutes ago (due in 20).
+ */
+async function loadOrders(pool: pg.Pool, total: number, due: number, now: Date): Promise<void> {
+  const started = Date.now();
+  await pool.query('alter table orders disable trigger orders_sla_reschedule');
+  const chunk = 100_000;
+  for (let from = 1; from <= total; from += chunk) {
+    const to = Math.min(total, from + chunk - 1);
+    await pool.query(
+      `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
+          source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, buyer_name, buyer_phone, address,
+          items, state_entered_at, group_id, owner_id, sla_stage, sla_deadline, sla_next_check_at, sla_policy_key,
+          sla_policy_version)
+       select (array['TAOBAO','JD','DOUYIN','WEBSHOP'])[1 + g % 4], 'SLA-BENCH-' || g, 'NORMAL', 'PAID', 'PAID',
+              p.paid - interval '2 minutes', p.paid, p.paid, 12900, 0, 12900, 12900, '压测买家',
+              '1380013' || lpad((g % 10000)::text, 4, '0'),
+              '{"province":"浙江省","city":"杭州市","district":"西湖区","street":null,"detail":"示例路 1 号"}',
+              '[]', jsonb_build_object('PAID', p.paid), 'bench-' || (g % $5), $4, 'WAREHOUSE_ACCEPTED@PAID_AT',
+              p.paid + interval '30 minutes', p.paid + interval '30 minutes', 'NORMAL:*:*', 1
+         from generate_series($1::int, $2::int) g,
+              lateral (select $3::timestamptz - case when g <= $6 then interval '60 minutes'
+                                                      else interval '10 minutes' end as paid) p`,
+      [from, to, now, OWNER, GROUPS, due],
+    );
+    log(`  loaded ${thousands(to)} / ${thousands(total)} orders`);
+  }
+  await pool.query('alter table orders enable trigger orders_sla_reschedule');
+  await pool.query(
+    `insert into sla_stage_record (order_id, stage, group_id, owner_id, started_at, deadline, max_level, policy_key,
+        policy_version)
+     select id, sla_stage, group_id, owner_id, paid_at, sla_deadline, 0, sla_policy_key, sla_policy_version from orders`,
+  );
+  await pool.query('vacuum analyze orders');
+  await pool.query('vacuum analyze sla_stage_record');
+  const { rows } = await pool.query<{ due: number }>(
+    'select count(*)::int as due from orders where sla_next_check_at <= $1',
+    [now],
+  );
+  log(
+    `  ${thousands(total)} orders, ${thousands(rows[0].due)} due, loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
+interface Effects {
+  abnormal: number;
+  tickets: number;
+  history: number;
+  outbox: number;
+}
+
+async function effects(pool: pg.Pool): Promise<Effects> {
+  const { rows } = await pool.query<Effects>(
+    `select (select count(*)::int from orders where abnormal) as abnormal,
+            (select count(*)::int from ticket) as tickets,
+            (select count(*)::int from order_event where type = 'SLA_LEVEL_1') as history,
+            (select count(*)::int from outbox_message) as outbox`,
+  );
+  return rows[0];
+}
+
+function expectAllApplied(found: Effects, due: number): void {
+  const ok =
+    found.abnormal === due && found.tickets === due && found.history === due && found.outbox === 3 * due;
+  if (!ok) throw new Error(`expected level 1 on ${due} orders, found ${JSON.stringify(found)}`);
+}
+
+async function sweepPass(pool: pg.Pool, label: string, due: number, now: Date) {
+  let done = 0;
+  let nextReport = 10_000;
+  const totals = await runSlaSweep(
+    {
+      pool,
+      batchSize: BATCH,
+      parallelism: PARALLELISM,
+      onBatch: (batch) => {
+        done += batch.claimed;
+        if (done >= nextReport) {
+          log(`  ${label}: ${thousands(done)} judged`);
+          nextReport += 10_000;
+        }
+      },
+    },
+    now,
+  );
+  const found = await effects(pool);
+  expectAllApplied(found, due);
+  log(
+    `  ${label}: ${thousands(totals.claimed)} orders in ${totals.batches} batches, ${(totals.durationMs / 1000).toFixed(2)} s (${thousands(perSecond(totals.claimed, totals.durationMs))}/s)`,
+  );
+  return { ms: totals.durationMs, claimed: totals.claimed, batches: totals.batches, ...found };
+}
+
+async function agendaPerOrder(pool: pg.Pool, url: string, due: number, now: Date) {
+  const context = await loadSweepContext(pool);
+  const { rows } = await pool.query<{ id: string }>('select id from orders order by sla_next_check_at, id');
+  const agendaPool = new pg.Pool({ connectionString: url, max: AGENDA_CONCURRENCY });
+  agendaPool.on('error', () => undefined);
+  onCleanup(() => agendaPool.end());
+  const agenda = new Agenda({
+    name: 'sla-bench-worker',
+    processEvery: 100,
+    maxConcurrency: AGENDA_CONCURRENCY,
+    defaultConcurrency: AGENDA_CONCURRENCY,
+    backend: new PostgresBackend({ pool: agendaPool, tableName: 'agenda_jobs' }),
+  });
+  onCleanup(() => agenda.stop(true).catch(() => undefined));
+  let ran = 0;
+  agenda.define<{ orderId: string }>(
+    'sla.order-deadline',
+    async (job) => {
+      await judgeOrders(pool, context, [job.attrs.data.orderId], now);
+      ran += 1;
+    },
+    { concurrency: AGENDA_CONCURRENCY, lockLimit: AGENDA_CONCURRENCY },
+  );
+  await agenda.ready;
+  const createStarted = Date.now();
+  const deadline = new Date(now.getTime() - 30 * 60_000);
+  for (let i = 0; i < rows.length; i += 200) {
+    await Promise.all(
+      rows.slice(i, i + 200).map((r) => agenda.schedule(deadline, 'sla.order-deadline', { orderId: r.id })),
+    );
+    if ((i + 200) % 10_000 === 0) log(`  scheduled ${thousands(i + 200)} jobs`);
+  }
+  const createMs = Date.now() - createStarted;
+  log(`  ${thousands(rows.length)} jobs scheduled in ${(createMs / 1000).toFixed(1)} s; starting the worker`);
+  const started = Date.now();
+  await agenda.start();
+  let lastReport = started;
+  while (ran < due && Date.now() - started < AGENDA_LIMIT_MS) {
+    await new Promise((r) => setTimeout(r, 250));
+    if (Date.now() - lastReport >= 15_000) {
+      lastReport = Date.now();
+      log(
+        `  agenda: ${thousands(ran)} / ${thousands(due)} jobs ran (${thousands(perSecond(ran, lastReport - started))}/s)`,
+      );
+    }
+  }
+  const elapsed = Date.now() - started;
+  await agenda.stop(true);
+  const completed = ran >= due;
+  const found = await effects(pool);
+  if (completed) expectAllApplied(found, due);
+  const ms = completed ? elapsed : Math.round((elapsed * due) / Math.max(ran, 1));
+  log(
+    completed
+      ? `  agenda: all ${thousands(due)} jobs ran in ${(elapsed / 1000).toFixed(1)} s`
+      : `  agenda: stopped after ${(elapsed / 1000).toFixed(0)} s with ${thousands(ran)} jobs run; at that rate all ${thousands(due)} take ~${(ms / 1000).toFixed(0)} s (extrapolated)`,
+  );
+  return { ms, ran, elapsedMs: elapsed, completed, extrapolated: !completed, createMs, ...found };
+}
+
+await runBench('sla-sweep', async () => {
+  const machine = describeMachine();
+  log(`machine: ${machineLine(machine)}`);
+  log(`load: ${uptime()}`);
+  const db = await startBenchPostgres('sla-sweep', 30);
+  log(`PostgreSQL ${db.version} (embedded, throw-away) in ${db.dir}`);
+  await seedGroups(db.pool);
+  await loadSweepContext(db.pool); // seeds the default SLA policies
+
+  log(`(a) ${thousands(TOTAL_A)} open orders, ${thousands(DUE)} due`);
+  const nowA = new Date();
+  await loadOrders(db.pool, TOTAL_A, DUE, nowA);
+  const a = await sweepPass(db.pool, '(a)', DUE, nowA);
+
+  log(`(b) ${thousands(DUE)} open orders, all due`);
+  await clearOrders(db.pool);
+  const nowB = new Date();
+  await loadOrders(db.pool, DUE, DUE, nowB);
+  const b = await sweepPass(db.pool, '(b)', DUE, nowB);
+
+  log(`(c) ${thousands(DUE)} deadlines as one Agenda job each (concurrency ${AGENDA_CONCURRENCY})`);
+  await clearOrders(db.pool);
+  const nowC = new Date();
+  await loadOrders(db.pool, DUE, DUE, nowC);
+  const c = await agendaPerOrder(db.pool, db.url, DUE, nowC);
+
+  const aOverB = Math.round((a.ms / b.ms) * 100) / 100;
+  const cOverB = Math.round((c.ms / b.ms) * 10) / 10;
+  log(
+    `(a) ${(a.ms / 1000).toFixed(2)} s [goal ≤ 10 s]; (a)/(b) = ${aOverB} [goal ≤ 1.5]; (c)/(b) = ${cOverB}× [goal ≥ 20×]`,
+  );
+  log(`load: ${uptime()}`);
+  console.log(
+    JSON.stringify({
+      bench: 'sla-sweep',
+      machine,
+      postgres: db.version,
+      uptime: uptime(),
+      batchSize: BATCH,
+      parallelism: PARALLELISM,
+      a: { orders: TOTAL_A, due: DUE, ms: a.ms, batches: a.batches, perSecond: perSecond(a.claimed, a.ms) },
+      b: { orders: DUE, due: DUE, ms: b.ms, batches: b.batches, perSecond: perSecond(b.claimed, b.ms) },
+      c: {
+        jobs: DUE,
+        concurrency: AGENDA_CONCURRENCY,
+        ran: c.ran,
+        elapsedMs: c.elapsedMs,
+        ms: c.ms,
+        extrapolated: c.extrapolated,
+        scheduleMs: c.createMs,
+      },
+      ratios: { aOverB, cOverB },
+      goals: { aWithin10s: a.ms <= 10_000, aOverBAtMost1_5: aOverB <= 1.5, cOverBAtLeast20: cOverB >= 20 },
+    }),
+  );
+});

@@ -1,0 +1,243 @@
+import pg from 'pg';
+import { ENTITIES } from '../../../api/src/app/entities.js';
+import type { BusinessType, Channel, OrderState } from '../../../api/src/domain/order/order-types.js';
+import { migrate, type Orm, openOrm } from '../../../api/src/infra/db/orm.js';
+import { createLogger } from '../../../api/src/infra/logging/logger.js';
+import { dispatchOutboxBatch } from '../../../api/src/infra/outbox/outbox-dispatcher.js';
+import { orderUpdatedHandler } from '../../../api/src/modules/orders/order-updated.handler.js';
+import { runSlaSweep, type SweepTotals } from '../../../api/src/modules/sla/sla-sweep.service.js';
+import { ticketRaisedHandler } from '../../../api/src/modules/tickets/ticket-raised.js';
+import { createWecomMessageHandler } from '../../../api/src/modules/wecom/wecom-outbox.js';
+import { HttpWecomSender } from '../../../api/src/modules/wecom/wecom-sender.js';
+import { createTestDatabase } from '../../support/test-database.js';
+
+export const logger = createLogger('silent', 'sla-test');
+
+export interface SlaDb {
+  url: string;
+  pool: pg.Pool;
+  orm: Orm;
+  close(): Promise<void>;
+}
+
+/** A migrated database of its own, with a pool and an ORM on it. */
+export async function openSlaDb(prefix: string): Promise<SlaDb> {
+  const database = await createTestDatabase(prefix);
+  const orm = await openOrm(database.url, ENTITIES, 2);
+  await migrate(orm);
+  const pool = new pg.Pool({ connectionString: database.url, max: 12 });
+  pool.on('error', () => undefined);
+  return {
+    url: database.url,
+    pool,
+    orm,
+    async close() {
+      await pool.end();
+      await orm.close(true);
+      await database.drop();
+    },
+  };
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Test time. The orders' state changes stamp `sla_next_check_at` with the database's now(), so
+ * the sweeps of a test run at `T0` or later, a minute after the test started.
+ */
+export function clock() {
+  const t0 = Math.ceil((Date.now() + MINUTE) / MINUTE) * MINUTE;
+  return { t0: new Date(t0), at: (minutes: number) => new Date(t0 + minutes * MINUTE) };
+}
+
+export interface GroupSpec {
+  id: string;
+  webhookUrl?: string | null;
+  ownerUserId?: string | null;
+  ownerMobile?: string | null;
+  supervisorUserId?: string | null;
+  supervisorMobile?: string | null;
+}
+
+export const OWNER_ID = '00000000-0000-4000-8000-0000000000a1';
+export const SUPERVISOR_ID = '00000000-0000-4000-8000-0000000000b2';
+
+export async function createGroup(pool: pg.Pool, spec: GroupSpec): Promise<void> {
+  await pool.query(
+    `insert into processing_group (id, name, owner_user_id, owner_name, owner_mobile, supervisor_user_id,
+        supervisor_name, supervisor_mobile, wecom_webhook_url, active)
+     values ($1, $1, $2, '王负责', $3, $4, '李主管', $5, $6, true)
+     on conflict (id) do update set owner_user_id = excluded.owner_user_id, owner_mobile = excluded.owner_mobile,
+        supervisor_user_id = excluded.supervisor_user_id, supervisor_mobile = excluded.supervisor_mobile,
+        wecom_webhook_url = excluded.wecom_webhook_url`,
+    [
+      spec.id,
+      spec.ownerUserId === undefined ? OWNER_ID : spec.ownerUserId,
+      spec.ownerMobile === undefined ? '13800000001' : spec.ownerMobile,
+      spec.supervisorUserId === undefined ? SUPERVISOR_ID : spec.supervisorUserId,
+      spec.supervisorMobile === undefined ? '13900000002' : spec.supervisorMobile,
+      spec.webhookUrl ?? null,
+    ],
+  );
+}
+
+export interface OrderSpec {
+  businessType?: BusinessType;
+  channel?: Channel;
+  state?: OrderState;
+  paidAt: Date | null;
+  groupId?: string | null;
+  presale?: { balancePaidAt?: Date | null; promisedShipAt?: Date | null } | null;
+}
+
+let seq = 0;
+
+/** Inserts an order as intake would: in `state`, entered at its payment. */
+export async function insertOrder(pool: pg.Pool, spec: OrderSpec): Promise<string> {
+  seq += 1;
+  const state = spec.state ?? 'PAID';
+  const entered = spec.paidAt ?? new Date();
+  const presale = spec.presale
+    ? {
+        depositCents: 100,
+        balanceCents: 900,
+        depositPaidAt: spec.paidAt?.toISOString() ?? null,
+        balancePaidAt: spec.presale.balancePaidAt?.toISOString() ?? null,
+        promisedShipAt: spec.presale.promisedShipAt?.toISOString() ?? null,
+      }
+    : null;
+  const { rows } = await pool.query<{ id: string }>(
+    `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
+        source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, presale, buyer_name, buyer_phone,
+        address, items, state_entered_at, group_id, owner_id)
+     values ($1, $2, $3, $4, 'TEST', $7, $5, $7, 1000, 0, 1000, 1000, $6, '测试', '13800000000', '{}', '[]',
+        jsonb_build_object($4::text, $7::timestamptz), $8, (select owner_user_id from processing_group where id = $8))
+     returning id`,
+    [
+      spec.channel ?? 'TAOBAO',
+      `SLA-${process.pid}-${seq}`,
+      spec.businessType ?? 'NORMAL',
+      state,
+      spec.paidAt,
+      presale ? JSON.stringify(presale) : null,
+      entered.toISOString(),
+      spec.groupId ?? null,
+    ],
+  );
+  return rows[0].id;
+}
+
+/** Moves an order to `state`, entered at `at`, as an event writer would. */
+export async function moveOrder(pool: pg.Pool, id: string, state: OrderState, at: Date): Promise<void> {
+  await pool.query(
+    `update orders set state = $2, state_entered_at = state_entered_at || jsonb_build_object($2::text, $3::timestamptz),
+            version = version + 1 where id = $1`,
+    [id, state, at.toISOString()],
+  );
+}
+
+export function sweep(db: SlaDb, now: Date, batchSize = 100): Promise<SweepTotals> {
+  return runSlaSweep({ pool: db.pool, batchSize, logger }, now);
+}
+
+export interface SlaColumns {
+  state: string;
+  abnormal: boolean;
+  sla_stage: string | null;
+  sla_deadline: Date | null;
+  sla_next_check_at: Date | null;
+  escalation_level: number;
+  escalation_stage: string | null;
+  sla_policy_key: string | null;
+  sla_policy_version: number | null;
+}
+
+export async function slaOf(pool: pg.Pool, id: string): Promise<SlaColumns> {
+  const { rows } = await pool.query<SlaColumns>(
+    `select state, abnormal, sla_stage, sla_deadline, sla_next_check_at, escalation_level, escalation_stage,
+            sla_policy_key, sla_policy_version
+       from orders where id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
+export async function historyOf(pool: pg.Pool, id: string) {
+  const { rows } = await pool.query<{
+    type: string;
+    source: string;
+    reason: string;
+    payload: Record<string, unknown>;
+  }>(
+    `select type, source, reason, payload from order_event where order_id = $1 and source = 'SYSTEM' order by id`,
+    [id],
+  );
+  return rows;
+}
+
+export async function ticketsOf(pool: pg.Pool, id: string) {
+  const { rows } = await pool.query<{
+    id: string;
+    stage: string;
+    level: number;
+    state: string;
+    assignee_user_id: string | null;
+    escalated_to_ticket_id: string | null;
+    resolved_by: string | null;
+  }>(
+    `select id, stage, level, state, assignee_user_id, escalated_to_ticket_id, resolved_by from ticket
+      where order_id = $1 order by created_at, level`,
+    [id],
+  );
+  return rows;
+}
+
+export async function stageRecordsOf(pool: pg.Pool, id: string) {
+  const { rows } = await pool.query<{
+    stage: string;
+    started_at: Date;
+    deadline: Date;
+    finished_at: Date | null;
+    max_level: number;
+    policy_key: string;
+    policy_version: number;
+  }>(
+    `select stage, started_at, deadline, finished_at, max_level, policy_key, policy_version from sla_stage_record
+      where order_id = $1 order by started_at, id`,
+    [id],
+  );
+  return rows;
+}
+
+export async function outboxOf(pool: pg.Pool, id: string) {
+  const { rows } = await pool.query<{ topic: string; dedupe_key: string; payload: Record<string, unknown> }>(
+    `select topic, dedupe_key, payload from outbox_message where payload->>'orderId' = $1 order by id`,
+    [id],
+  );
+  return rows;
+}
+
+/** Delivers every due outbox message, WeCom ones through real HTTP. */
+export async function deliverOutbox(db: SlaDb): Promise<number> {
+  const handlers = new Map(
+    [
+      orderUpdatedHandler,
+      ticketRaisedHandler,
+      createWecomMessageHandler(new HttpWecomSender({ timeoutMs: 5000 })),
+    ].map((h) => [h.topic, h]),
+  );
+  let delivered = 0;
+  for (;;) {
+    const batch = await dispatchOutboxBatch({
+      pool: db.pool,
+      handlers,
+      batchSize: 200,
+      deliveredBy: 'test',
+      logger,
+    });
+    delivered += batch.delivered;
+    if (batch.claimed < 200) return delivered;
+  }
+}
+
+export { gql, staff } from './sla-graphql.js';
