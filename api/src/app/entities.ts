@@ -7,6 +7,8 @@ import { FlowHealthState } from '../modules/flow-health/flow-health-state.entity
 import { OrderNote } from '../modules/order-events/order-note.entity.js';
 import { Order } from '../modules/orders/order.entity.js';
 import { OrderEvent } from '../modules/orders/order-event.entity.js';
+import { FreshnessAlert } from '../modules/reports/freshness-alert.entity.js';
+import { TimeoutReportSnapshot } from '../modules/reports/timeout-report-snapshot.entity.js';
 import { AddressParseStat } from '../modules/routing/address-parse-stat.entity.js';
 import { ProcessingGroup } from '../modules/routing/processing-group.entity.js';
 import { RoutingRuleHit } from '../modules/routing/routing-rule-hit.entity.js';
@@ -35,4 +37,6 @@ export const ENTITIES = [
   SlaStageRecord,
   Ticket,
   TicketComment,
+  TimeoutReportSnapshot,
+  FreshnessAlert,
 ];

@@ -18,6 +18,8 @@ import { createScheduler, type Scheduler } from '../infra/scheduler/scheduler.js
 import { scheduleDemoSimulator } from '../jobs/demo-simulator.job.js';
 import { scheduleFlowHealthCheck } from '../jobs/flow-health-check.job.js';
 import { scheduleOutboxDispatch } from '../jobs/outbox-dispatch.job.js';
+import { scheduleDailyTimeoutReport } from '../jobs/report-daily-timeout.job.js';
+import { scheduleFreshnessCheck } from '../jobs/report-freshness-check.job.js';
 import { scheduleSlaSweep } from '../jobs/sla-sweep.job.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { ensureBootstrapAdmin } from '../modules/auth/bootstrap-admin.js';
@@ -26,6 +28,8 @@ import { FlowHealthService } from '../modules/flow-health/flow-health.service.js
 import { loadOpsSnapshot } from '../modules/flow-health/flow-health-metrics.js';
 import { flowHealthSettings } from '../modules/flow-health/flow-health-settings.js';
 import { rerouteHeldOrders } from '../modules/flow-health/reroute-held.js';
+import { FRESHNESS_WINDOW_MINUTES, FreshnessMonitor } from '../modules/reports/freshness-monitor.js';
+import { mountReports } from '../modules/reports/report-routes.js';
 import { ensureRoutingDefaults } from '../modules/routing/routing-rules.store.js';
 import { startRouting } from '../modules/routing/routing-settings.js';
 import { ensureSlaDefaults } from '../modules/sla/sla-policy.store.js';
@@ -90,6 +94,15 @@ export async function startPlatform(
       logger,
       rerouteHeld: rerouteHeldOrders(pool),
     });
+    const freshness = new FreshnessMonitor({
+      pool,
+      settings: {
+        windowMinutes: FRESHNESS_WINDOW_MINUTES,
+        minSamples: config.freshnessMinSamples,
+        opsWebhookUrl: config.opsWecomWebhookUrl,
+      },
+      logger,
+    });
     startRouting({
       allowLocalWebhooks: config.wecomAllowLocal,
       divisionFile: config.divisionDataFile,
@@ -128,6 +141,8 @@ export async function startPlatform(
         opsWebhookUrl: config.opsWecomWebhookUrl,
         logger,
       });
+      await scheduleFreshnessCheck(scheduler.agenda, { monitor: freshness });
+      await scheduleDailyTimeoutReport(scheduler.agenda, { pool, logger });
       await scheduleDemoSimulator(scheduler.agenda, { pool, logger, enabled: config.demoSimulator });
       await scheduler.start();
     }
@@ -161,7 +176,17 @@ export async function startPlatform(
             throw new GraphQLError(authenticated.reason, {
               extensions: { code: authenticated.code, http: { status: 401 } },
             });
-          return { orm, pool, logger, platform, auth, viewer: authenticated.viewer, now, flowHealth };
+          return {
+            orm,
+            pool,
+            logger,
+            platform,
+            auth,
+            viewer: authenticated.viewer,
+            now,
+            flowHealth,
+            freshness,
+          };
         },
         acceptSubscriber: (context) => context.viewer.kind !== 'ANONYMOUS',
         unready: async () => {
@@ -177,6 +202,7 @@ export async function startPlatform(
         }),
         routes: (app) => {
           mountWebhooks(app, { pool, secrets: config.webhookSecrets, logger });
+          mountReports(app, { pool, auth, logger });
           metrics.mount(app);
         },
         staticDir: config.trackingSiteDir,

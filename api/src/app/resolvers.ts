@@ -4,6 +4,7 @@ import { FlowHealthResolver } from '../modules/flow-health/flow-health.resolver.
 import { OrderEventResolver } from '../modules/order-events/order-event.resolver.js';
 import { OrderTimelineResolver } from '../modules/order-events/order-timeline.resolver.js';
 import { OrderResolver } from '../modules/orders/order.resolver.js';
+import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { OrderRoutingResolver } from '../modules/routing/order-routing.resolver.js';
 import { ProcessingGroupResolver } from '../modules/routing/processing-group.resolver.js';
 import { RoutingRulesResolver } from '../modules/routing/routing-rules.resolver.js';
@@ -25,4 +26,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   FlowHealthResolver,
   SlaPolicyResolver,
   TicketResolver,
+  ReportResolver,
 ];

@@ -46,6 +46,11 @@ export interface Config {
    * for routing pause/resume alerts. When absent, alerts are only logged and kept in the history.
    */
   opsWecomWebhookUrl: string | null;
+  /**
+   * Status reports a source must have sent in the last hour before the freshness check judges it
+   * behind its target (or recovered). @default 20
+   */
+  freshnessMinSamples: number;
   /** Name of this process in logs. @default roles@hostname:pid */
   processName: string;
   /**
@@ -197,6 +202,7 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     slaSweepSeconds: intVar(env, 'SLA_SWEEP_SECONDS', 15, 1, 3600),
     slaSweepBatch: intVar(env, 'SLA_SWEEP_BATCH', 1000, 1, 50_000),
     opsWecomWebhookUrl: webhookUrlVar(env, 'OPS_WECOM_WEBHOOK_URL'),
+    freshnessMinSamples: intVar(env, 'FRESHNESS_MIN_SAMPLES', 20, 1, 1_000_000),
     processName: env.PROCESS_NAME?.trim() || defaults.processName,
     workerName: env.WORKER_NAME?.trim() || `worker@${defaults.hostname}`,
     graphqlMaxDepth: intVar(env, 'GRAPHQL_MAX_DEPTH', 10, 1, 1000),

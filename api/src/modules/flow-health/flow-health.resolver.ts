@@ -3,6 +3,7 @@ import type { GraphQLContext } from '../../app/context.js';
 import { CHANNELS } from '../../domain/order/order-types.js';
 import { UserError } from '../../infra/graphql/user-error.type.js';
 import type { FlowHealthChangedEvent } from '../../infra/pubsub/topics.js';
+import type { FreshnessMonitor } from '../reports/freshness-monitor.js';
 import { webhookStats } from '../webhooks/webhook-stats.js';
 import type { FlowHealthService, ManualOutcome, RoutingState } from './flow-health.service.js';
 import {
@@ -17,6 +18,8 @@ import { loadFlowHealthReport, type WebhookActivity } from './flow-health-report
 /** What the flow-health operations need besides the common context; provided by the platform. */
 export interface FlowHealthContext extends GraphQLContext {
   flowHealth: FlowHealthService;
+  /** Status sources behind their freshness target are listed with the problems. */
+  freshness?: FreshnessMonitor;
 }
 
 const STAFF = ['OPS', 'SUPERVISOR', 'FINANCE', 'WAREHOUSE', 'SERVICE'] as const;
@@ -58,7 +61,7 @@ export class FlowHealthResolver {
       ruleHitsToday: report.ruleHitsToday,
       heldOrders: report.heldOrders,
       opsAlerts: { configured: settings.opsWebhookUrl !== null, failedDeliveries: report.outbox.deadWecom },
-      problems: describeProblems(report, settings),
+      problems: [...describeProblems(report, settings), ...((await ctx.freshness?.problems(ctx.now)) ?? [])],
       recentChanges: report.recentChanges.map((c) => ({ ...c, alertSent: c.alertTarget === 'OPS_WECOM' })),
     });
   }

@@ -1,0 +1,183 @@
+import { createPubSub } from '@graphql-yoga/subscription';
+import { execute, type GraphQLSchema, parse } from 'graphql';
+import pg from 'pg';
+import { authChecker } from '../../../api/src/app/auth-checker.js';
+import type { GraphQLContext } from '../../../api/src/app/context.js';
+import { ENTITIES } from '../../../api/src/app/entities.js';
+import type { StaffRole, Viewer } from '../../../api/src/domain/auth/viewer.js';
+import { migrate, type Orm, openOrm } from '../../../api/src/infra/db/orm.js';
+import { buildGraphQLSchema } from '../../../api/src/infra/graphql/build-schema.js';
+import { createLogger } from '../../../api/src/infra/logging/logger.js';
+import type { AuthService } from '../../../api/src/modules/auth/auth.service.js';
+import { FlowHealthResolver } from '../../../api/src/modules/flow-health/flow-health.resolver.js';
+import { ReportResolver } from '../../../api/src/modules/reports/report.resolver.js';
+
+import { createTestDatabase } from '../../support/test-database.js';
+
+export const silentLogger = createLogger('silent', 'reports-test');
+
+export interface ReportsDb {
+  url: string;
+  pool: pg.Pool;
+  orm: Orm;
+  close(): Promise<void>;
+}
+
+/** A database of its own, migrated as the platform migrates it, with a pool and an ORM on it. */
+export async function openReportsDb(prefix: string): Promise<ReportsDb> {
+  const database = await createTestDatabase(prefix);
+  const orm = await openOrm(database.url, ENTITIES, 2);
+  await migrate(orm);
+  const pool = new pg.Pool({ connectionString: database.url, max: 8 });
+  return {
+    url: database.url,
+    pool,
+    orm,
+    async close() {
+      await pool.end();
+      await orm.close(true);
+      await database.drop();
+    },
+  };
+}
+
+let schema: Promise<GraphQLSchema> | null = null;
+
+/** The report queries and the flow-health board they add to. */
+export function reportsSchema(): Promise<GraphQLSchema> {
+  schema ??= buildGraphQLSchema([ReportResolver, FlowHealthResolver], createPubSub(), authChecker);
+  return schema;
+}
+
+export const staff = (...roles: StaffRole[]): Viewer => ({
+  kind: 'STAFF',
+  userId: '00000000-0000-4000-8000-000000000001',
+  username: `test-${roles.join('-').toLowerCase()}`,
+  roles,
+});
+
+export interface GqlAnswer<T> {
+  data: T;
+  errors: { message: string; code: unknown; argument: unknown }[];
+}
+
+/** Runs an operation as `viewer`; errors are returned, not thrown. */
+export async function gql<T = Record<string, unknown>>(
+  db: ReportsDb,
+  viewer: Viewer,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { now?: Date; extra?: Record<string, unknown> } = {},
+): Promise<GqlAnswer<T>> {
+  const context = {
+    orm: db.orm,
+    pool: db.pool,
+    logger: silentLogger,
+    platform: { version: 'test', schedulerBackend: 'postgresql' },
+    auth: {} as AuthService,
+    viewer,
+    now: options.now ?? new Date(),
+    ...options.extra,
+  } as GraphQLContext;
+  const result = await execute({
+    schema: await reportsSchema(),
+    document: parse(query),
+    variableValues: variables,
+    contextValue: context,
+  });
+  return {
+    data: result.data as T,
+    errors: (result.errors ?? []).map((e) => ({
+      message: e.message,
+      code: e.extensions?.code,
+      argument: e.extensions?.argument,
+    })),
+  };
+}
+
+export interface StageSpec {
+  stage: string;
+  groupId?: string | null;
+  ownerId?: string | null;
+  startedAt: string;
+  deadline: string;
+  finishedAt?: string | null;
+  maxLevel?: number;
+}
+
+/** Writes `sla_stage_record` rows as the SLA sweep would, one order each. */
+export async function insertStages(pool: pg.Pool, stages: readonly StageSpec[]): Promise<void> {
+  await pool.query(
+    `insert into sla_stage_record (order_id, stage, group_id, owner_id, started_at, deadline, finished_at,
+        max_level, policy_key, policy_version)
+     select gen_random_uuid(), t.stage, t.group_id, t.owner_id, t.started_at, t.deadline, t.finished_at,
+            t.max_level, 'NORMAL', 1
+       from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[],
+                   $7::int[]) as t(stage, group_id, owner_id, started_at, deadline, finished_at, max_level)`,
+    [
+      stages.map((s) => s.stage),
+      stages.map((s) => (s.groupId === undefined ? 'east' : s.groupId)),
+      stages.map((s) => (s.ownerId === undefined ? OWNER_A : s.ownerId)),
+      stages.map((s) => s.startedAt),
+      stages.map((s) => s.deadline),
+      stages.map((s) => s.finishedAt ?? null),
+      stages.map((s) => s.maxLevel ?? 0),
+    ],
+  );
+}
+
+export const OWNER_A = '00000000-0000-4000-8000-00000000000a';
+export const OWNER_B = '00000000-0000-4000-8000-00000000000b';
+
+export interface EventSpec {
+  source: string;
+  type: string;
+  occurredAt: Date;
+  receivedAt: Date;
+  outcome?: string;
+  toState?: string | null;
+  orderId?: string;
+}
+
+let eventNo = 0;
+
+/** Writes `order_event` rows as intake and the event webhooks would. */
+export async function insertEvents(pool: pg.Pool, events: readonly EventSpec[]): Promise<void> {
+  await pool.query(
+    `insert into order_event (order_id, source, type, idempotency_key, occurred_at, received_at, outcome, to_state)
+     select coalesce(t.order_id, gen_random_uuid()), t.source, t.type, t.key, t.occurred_at, t.received_at,
+            t.outcome, t.to_state
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
+                   $7::text[], $8::text[]) as t(order_id, source, type, key, occurred_at, received_at, outcome, to_state)`,
+    [
+      events.map((e) => e.orderId ?? null),
+      events.map((e) => e.source),
+      events.map((e) => e.type),
+      events.map(() => `test:${++eventNo}`),
+      events.map((e) => e.occurredAt),
+      events.map((e) => e.receivedAt),
+      events.map((e) => e.outcome ?? 'APPLIED'),
+      events.map((e) => (e.toState === undefined ? null : e.toState)),
+    ],
+  );
+}
+
+let orderNo = 0;
+
+/** One order row with only what the reports read; returns its id. */
+export async function insertOrder(
+  pool: pg.Pool,
+  order: { paidAt: Date | null; state?: string },
+): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(
+    `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
+        source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, buyer_name, buyer_phone,
+        address, items)
+     values ('TAOBAO', $1, 'NORMAL', $2, 'PAID', $3, $4, $3, 1000, 0, 1000, 1000, '测试', '13800000000',
+             '{"province":"浙江省","city":"杭州市","district":"西湖区","street":null,"detail":"文三路 1 号"}',
+             '[]')
+     returning id`,
+    [`RPT-${process.pid}-${++orderNo}`, order.state ?? 'PAID', order.paidAt ?? new Date(), order.paidAt],
+  );
+  return rows[0].id;
+}
