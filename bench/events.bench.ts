@@ -2,6 +2,7 @@ import pg from 'pg';
 import { CHANNELS, type Channel } from '../api/src/domain/order/order-types.js';
 import { createLogger } from '../api/src/infra/logging/logger.js';
 import { dispatchOutboxBatch } from '../api/src/infra/outbox/outbox-dispatcher.js';
+import { liveEventsHandler } from '../api/src/infra/pubsub/live-events.js';
 import { PUBSUB_CHANNEL } from '../api/src/infra/pubsub/pg-pubsub.js';
 import {
   applyOrderEvents,
@@ -9,7 +10,6 @@ import {
   type OrderEventSubmission,
 } from '../api/src/modules/order-events/order-event.service.js';
 import { submitChannelOrders } from '../api/src/modules/orders/order-intake.js';
-import { orderUpdatedHandler } from '../api/src/modules/orders/order-updated.handler.js';
 import { startBenchPostgres } from './support/bench-postgres.js';
 import { channelPayload } from './support/channel-payloads.js';
 import { onCleanup, runBench } from './support/cleanup.js';
@@ -69,6 +69,7 @@ interface SeededOrder {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const orderUpdated = liveEventsHandler('ORDER_UPDATED');
 const logger = createLogger('warn', 'bench-events');
 
 /** Empties the pool and takes in ORDERS paid orders through the platform's intake. */
@@ -222,7 +223,7 @@ async function run(
           const c0 = performance.now();
           const r = await dispatchOutboxBatch({
             pool,
-            handlers: new Map([[orderUpdatedHandler.topic, orderUpdatedHandler]]),
+            handlers: new Map([[orderUpdated.topic, orderUpdated]]),
             batchSize: DISPATCH_BATCH,
             deliveredBy: 'bench-events',
             logger,

@@ -103,6 +103,11 @@ interface Effects {
   abnormal: number;
   tickets: number;
   history: number;
+  /** WeCom messages, one outbox row each. */
+  wecom: number;
+  /** `order.updated` and `ticket.raised` events, carried many to an outbox row. */
+  events: number;
+  /** Outbox rows. */
   outbox: number;
 }
 
@@ -111,6 +116,9 @@ async function effects(pool: pg.Pool): Promise<Effects> {
     `select (select count(*)::int from orders where abnormal) as abnormal,
             (select count(*)::int from ticket) as tickets,
             (select count(*)::int from order_event where type = 'SLA_LEVEL_1') as history,
+            (select count(*)::int from outbox_message where topic = 'wecom.message') as wecom,
+            (select coalesce(sum(jsonb_array_length(payload->'events')), 0)::int from outbox_message
+              where topic in ('order.updated', 'ticket.raised')) as events,
             (select count(*)::int from outbox_message) as outbox`,
   );
   return rows[0];
@@ -118,7 +126,11 @@ async function effects(pool: pg.Pool): Promise<Effects> {
 
 function expectAllApplied(found: Effects, due: number): void {
   const ok =
-    found.abnormal === due && found.tickets === due && found.history === due && found.outbox === 3 * due;
+    found.abnormal === due &&
+    found.tickets === due &&
+    found.history === due &&
+    found.wecom === due &&
+    found.events === 2 * due;
   if (!ok) throw new Error(`expected level 1 on ${due} orders, found ${JSON.stringify(found)}`);
 }
 
@@ -248,7 +260,14 @@ await runBench('sla-sweep', async () => {
       uptime: uptime(),
       batchSize: BATCH,
       parallelism: PARALLELISM,
-      a: { orders: TOTAL_A, due: DUE, ms: a.ms, batches: a.batches, perSecond: perSecond(a.claimed, a.ms) },
+      a: {
+        orders: TOTAL_A,
+        due: DUE,
+        ms: a.ms,
+        batches: a.batches,
+        perSecond: perSecond(a.claimed, a.ms),
+        outboxRows: a.outbox,
+      },
       b: { orders: DUE, due: DUE, ms: b.ms, batches: b.batches, perSecond: perSecond(b.claimed, b.ms) },
       c: {
         jobs: DUE,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
+import { OUTBOX_ITEMS } from '../support/outbox-items.js';
 import {
   adminAuthorization,
   graphql,
@@ -116,7 +117,7 @@ describe('embedded PostgreSQL: kill -9, restart, graceful stop', () => {
       await waitFor(
         async () => {
           const { rows } = await db.query(
-            `select delivered_by from outbox_message where payload->>'orderId' = $1 and delivered_at is not null`,
+            `select delivered_by from ${OUTBOX_ITEMS} m where payload->>'orderId' = $1 and delivered_at is not null`,
             [second.submitOrders.results[0].orderId],
           );
           return rows[0]?.delivered_by === 'restart-worker';

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { freePort } from '../support/free-port.js';
+import { OUTBOX_ITEMS } from '../support/outbox-items.js';
 import {
   adminAuthorization,
   graphql,
@@ -106,7 +107,7 @@ describe('order intake → outbox → worker job → pubsub → subscription, ac
     const db = new pg.Client({ connectionString: database.url });
     await db.connect();
     const outbox = await db.query(
-      `select delivered_by, delivered_at, attempts from outbox_message where payload->>'orderId' = $1`,
+      `select delivered_by, delivered_at, attempts from ${OUTBOX_ITEMS} m where payload->>'orderId' = $1`,
       [orderId],
     );
     const jobs = await db.query(`select name, last_run_at from agenda_jobs where name = 'outbox.dispatch'`);

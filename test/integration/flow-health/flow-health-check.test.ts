@@ -2,8 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../api/src/infra/logging/logger.js';
 import { dispatchOutboxBatch } from '../../../api/src/infra/outbox/outbox-dispatcher.js';
+import { liveEventsHandler } from '../../../api/src/infra/pubsub/live-events.js';
 import { PUBSUB_CHANNEL } from '../../../api/src/infra/pubsub/pg-pubsub.js';
-import { flowHealthChangedHandler } from '../../../api/src/modules/flow-health/flow-health-changed.handler.js';
 import type { FlowHealthSettings } from '../../../api/src/modules/flow-health/flow-health-settings.js';
 import { createWecomMessageHandler } from '../../../api/src/modules/wecom/wecom-outbox.js';
 import { HttpWecomSender } from '../../../api/src/modules/wecom/wecom-sender.js';
@@ -31,9 +31,10 @@ describe('flow-health check: pausing and resuming routing on the address-parse r
   let server: RecordingServer;
   let settings: FlowHealthSettings;
   const handlers = new Map(
-    [createWecomMessageHandler(new HttpWecomSender({ timeoutMs: 2000 })), flowHealthChangedHandler].map(
-      (h) => [h.topic, h] as const,
-    ),
+    [
+      createWecomMessageHandler(new HttpWecomSender({ timeoutMs: 2000 })),
+      liveEventsHandler('FLOW_HEALTH_CHANGED'),
+    ].map((h) => [h.topic, h] as const),
   );
   const dispatch = () =>
     dispatchOutboxBatch({

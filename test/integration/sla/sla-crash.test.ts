@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSweepContext, runSlaSweep, sweepBatch } from '../../../api/src/modules/sla/sla-sweep.service.js';
+import { OUTBOX_ITEMS } from '../../support/outbox-items.js';
 import { type RecordingServer, startRecordingServer } from '../../support/recording-server.js';
 import {
   clock,
@@ -49,9 +50,9 @@ describe('SLA sweep under failure and concurrency', () => {
       `select o.id,
               (select count(*)::int from ticket t where t.order_id = o.id) as tickets,
               (select count(*)::int from order_event e where e.order_id = o.id and e.source = 'SYSTEM') as history,
-              (select count(*)::int from outbox_message m where m.payload->>'orderId' = o.id::text and m.topic = 'wecom.message') as wecom,
-              (select count(*)::int from outbox_message m where m.payload->>'orderId' = o.id::text and m.topic = 'ticket.raised') as raised,
-              (select count(*)::int from outbox_message m where m.payload->>'orderId' = o.id::text and m.topic = 'order.updated') as updated
+              (select count(*)::int from ${OUTBOX_ITEMS} m where m.payload->>'orderId' = o.id::text and m.topic = 'wecom.message') as wecom,
+              (select count(*)::int from ${OUTBOX_ITEMS} m where m.payload->>'orderId' = o.id::text and m.topic = 'ticket.raised') as raised,
+              (select count(*)::int from ${OUTBOX_ITEMS} m where m.payload->>'orderId' = o.id::text and m.topic = 'order.updated') as updated
          from orders o where o.id = any($1::uuid[])`,
       [ids],
     );

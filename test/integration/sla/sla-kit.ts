@@ -4,11 +4,11 @@ import type { BusinessType, Channel, OrderState } from '../../../api/src/domain/
 import { migrate, type Orm, openOrm } from '../../../api/src/infra/db/orm.js';
 import { createLogger } from '../../../api/src/infra/logging/logger.js';
 import { dispatchOutboxBatch } from '../../../api/src/infra/outbox/outbox-dispatcher.js';
-import { orderUpdatedHandler } from '../../../api/src/modules/orders/order-updated.handler.js';
+import { liveEventsHandler } from '../../../api/src/infra/pubsub/live-events.js';
 import { runSlaSweep, type SweepTotals } from '../../../api/src/modules/sla/sla-sweep.service.js';
-import { ticketRaisedHandler } from '../../../api/src/modules/tickets/ticket-raised.js';
 import { createWecomMessageHandler } from '../../../api/src/modules/wecom/wecom-outbox.js';
 import { HttpWecomSender } from '../../../api/src/modules/wecom/wecom-sender.js';
+import { OUTBOX_ITEMS } from '../../support/outbox-items.js';
 import { createTestDatabase } from '../../support/test-database.js';
 
 export const logger = createLogger('silent', 'sla-test');
@@ -211,7 +211,7 @@ export async function stageRecordsOf(pool: pg.Pool, id: string) {
 
 export async function outboxOf(pool: pg.Pool, id: string) {
   const { rows } = await pool.query<{ topic: string; dedupe_key: string; payload: Record<string, unknown> }>(
-    `select topic, dedupe_key, payload from outbox_message where payload->>'orderId' = $1 order by id`,
+    `select topic, dedupe_key, payload from ${OUTBOX_ITEMS} m where payload->>'orderId' = $1 order by id`,
     [id],
   );
   return rows;
@@ -221,8 +221,8 @@ export async function outboxOf(pool: pg.Pool, id: string) {
 export async function deliverOutbox(db: SlaDb): Promise<number> {
   const handlers = new Map(
     [
-      orderUpdatedHandler,
-      ticketRaisedHandler,
+      liveEventsHandler('ORDER_UPDATED'),
+      liveEventsHandler('TICKET_RAISED'),
       createWecomMessageHandler(new HttpWecomSender({ timeoutMs: 5000 })),
     ].map((h) => [h.topic, h]),
   );

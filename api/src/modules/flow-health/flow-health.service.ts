@@ -9,6 +9,7 @@ import {
 import { markdownMessage } from '../../domain/wecom/wecom-message.js';
 import type { Logger } from '../../infra/logging/logger.js';
 import { enqueueOutbox, type OutboxEntry } from '../../infra/outbox/outbox.js';
+import { LIVE_EVENT_OUTBOX_TOPICS } from '../../infra/pubsub/live-events.js';
 import type { FlowHealthChangedEvent } from '../../infra/pubsub/topics.js';
 import { wecomOutboxEntry } from '../wecom/wecom-outbox.js';
 import { routingChangeAlert } from './flow-health-alert.js';
@@ -17,7 +18,7 @@ import type { FlowHealthSettings } from './flow-health-settings.js';
 import { readParseHealth, snapshotOf } from './parse-window.js';
 
 /** Outbox topic that becomes the `FLOW_HEALTH_CHANGED` subscription event. */
-export const FLOW_HEALTH_CHANGED_TOPIC = 'flow.health.changed';
+export const FLOW_HEALTH_CHANGED_TOPIC = LIVE_EVENT_OUTBOX_TOPICS.FLOW_HEALTH_CHANGED;
 
 /** The hold reason order intake gives new orders while routing is paused. */
 export const ROUTING_PAUSED = 'ROUTING_PAUSED';

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { NormalizedOrder } from '../../domain/intake/normalized-order.js';
-import { enqueueOutbox, type OutboxEntry } from '../../infra/outbox/outbox.js';
+import { enqueueOutbox } from '../../infra/outbox/outbox.js';
+import { type LiveEvent, liveEventsEntry } from '../../infra/pubsub/live-events.js';
 import {
   decisionTable,
   type IntakeRoutingPlan,
@@ -40,7 +41,7 @@ export async function ingestOrders(
     const upserted = await upsertOrders(client, orders, receivedAt, routing?.decisions);
     const changed = upserted.filter((row) => row.outcome !== 'UNCHANGED');
     await appendHistory(client, changed, receivedAt);
-    await enqueueOutbox(client, changed.map(orderUpdatedEntry(receivedAt)));
+    await enqueueOutbox(client, liveEventsEntry('ORDER_UPDATED', changed.map(orderUpdatedEvent(receivedAt))));
     if (routing) {
       const written = upserted.flatMap((row, index) =>
         row.outcome === 'UNCHANGED'
@@ -234,19 +235,15 @@ async function appendHistory(client: pg.PoolClient, rows: readonly UpsertedRow[]
   );
 }
 
-const orderUpdatedEntry =
+const orderUpdatedEvent =
   (receivedAt: Date) =>
-  (row: UpsertedRow): OutboxEntry => ({
-    topic: 'order.updated',
-    dedupeKey: `order.updated:${row.orderId}:${row.outcome}:${row.sourceUpdatedAt.toISOString()}`,
-    payload: {
-      orderId: row.orderId,
-      channel: row.channel,
-      channelOrderNo: row.channelOrderNo,
-      state: row.state,
-      previousState: row.previousState,
-      groupId: row.groupId,
-      abnormal: row.abnormal,
-      occurredAt: receivedAt.toISOString(),
-    },
+  (row: UpsertedRow): LiveEvent<'ORDER_UPDATED'> => ({
+    orderId: row.orderId,
+    channel: row.channel,
+    channelOrderNo: row.channelOrderNo,
+    state: row.state,
+    previousState: row.previousState,
+    groupId: row.groupId,
+    abnormal: row.abnormal,
+    occurredAt: receivedAt.toISOString(),
   });

@@ -2,8 +2,8 @@ import { appliedLevel, computeClock, selectPolicy } from '../../domain/sla/sla-c
 import { planEscalation } from '../../domain/sla/sla-escalation.js';
 import type { SlaAction, StageName } from '../../domain/sla/sla-policy.js';
 import { textMessage } from '../../domain/wecom/wecom-message.js';
-import type { OutboxEntry } from '../../infra/outbox/outbox.js';
-import { timeOrderedUuid } from '../tickets/ticket-id.js';
+import { timeOrderedUuid } from '../../infra/ids/time-ordered-uuid.js';
+import type { LiveEvent } from '../../infra/pubsub/live-events.js';
 import { wecomOutboxEntry } from '../wecom/wecom-outbox.js';
 import {
   type LateOrder,
@@ -54,6 +54,7 @@ export function planOrderSweep(row: SlaOrderRow, context: SweepContext, now: Dat
     history: [],
     tickets: [],
     outbox: [],
+    orderUpdated: null,
     levelsApplied: levels.length,
     recovered: false,
   };
@@ -98,10 +99,8 @@ export function planOrderSweep(row: SlaOrderRow, context: SweepContext, now: Dat
     }
   }
 
-  if (result.order.abnormal !== row.abnormal) {
-    const cause = levels.length > 0 ? `${stage}:L${level}` : `${row.escalation_stage}:recovered`;
-    result.outbox.push(orderUpdatedEntry(row, result.order.abnormal, `sla:${cause}`, now));
-  }
+  if (result.order.abnormal !== row.abnormal)
+    result.orderUpdated = orderUpdatedEvent(row, result.order.abnormal, now);
   return result;
 }
 
@@ -209,19 +208,15 @@ function applyLevel(
   });
 }
 
-function orderUpdatedEntry(row: SlaOrderRow, abnormal: boolean, cause: string, now: Date): OutboxEntry {
+function orderUpdatedEvent(row: SlaOrderRow, abnormal: boolean, now: Date): LiveEvent<'ORDER_UPDATED'> {
   return {
-    topic: 'order.updated',
-    dedupeKey: `order.updated:${row.id}:${cause}`,
-    payload: {
-      orderId: row.id,
-      channel: row.channel,
-      channelOrderNo: row.channel_order_no,
-      state: row.state,
-      previousState: row.state,
-      groupId: row.group_id,
-      abnormal,
-      occurredAt: now.toISOString(),
-    },
+    orderId: row.id,
+    channel: row.channel,
+    channelOrderNo: row.channel_order_no,
+    state: row.state,
+    previousState: row.state,
+    groupId: row.group_id,
+    abnormal,
+    occurredAt: now.toISOString(),
   };
 }

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { Logger } from '../../infra/logging/logger.js';
 import { enqueueOutbox } from '../../infra/outbox/outbox.js';
-import { ticketRaisedEntry } from '../tickets/ticket-raised.js';
+import { liveEventsEntry } from '../../infra/pubsub/live-events.js';
+import { ticketRaisedEvent } from '../tickets/ticket-raised.js';
 import { AUTO_RESOLUTION } from './sla-messages.js';
 import type { SlaOrderRow } from './sla-order-row.js';
 import { inTransaction, loadActivePolicies } from './sla-policy.store.js';
@@ -22,7 +23,7 @@ export interface BatchOutcome {
   levelsApplied: number;
   recovered: number;
   tickets: number;
-  /** Outbox entries newly enqueued (WeCom, `order.updated`, `ticket.raised`). */
+  /** Outbox messages newly enqueued: one per WeCom message, one per batch for each event topic. */
   outbox: number;
 }
 
@@ -140,7 +141,14 @@ async function applyJudgements(
   );
   const outbox = await enqueueOutbox(client, [
     ...plans.flatMap((p) => p.outbox),
-    ...tickets.map((t) => ticketRaisedEntry(t, now)),
+    ...liveEventsEntry(
+      'ORDER_UPDATED',
+      plans.flatMap((p) => (p.orderUpdated ? [p.orderUpdated] : [])),
+    ),
+    ...liveEventsEntry(
+      'TICKET_RAISED',
+      tickets.map((t) => ticketRaisedEvent(t, now)),
+    ),
   ]);
   return {
     claimed: rows.length,
@@ -175,6 +183,7 @@ function judge(row: SlaOrderRow, context: SweepContext, now: Date, logger?: Logg
       history: [],
       tickets: [],
       outbox: [],
+      orderUpdated: null,
       levelsApplied: 0,
       recovered: false,
     };

@@ -1,4 +1,5 @@
 import type { OutboxEntry } from '../../infra/outbox/outbox.js';
+import type { LiveEvent } from '../../infra/pubsub/live-events.js';
 import type { ActiveSlaPolicy } from './sla-policy.store.js';
 
 /** What the sweep needs of a processing group. Mobiles go only into WeCom mention lists. */
@@ -75,8 +76,10 @@ export interface OrderSweepPlan {
   resolveTicketsOf: string | null;
   history: SlaHistoryRow[];
   tickets: TicketDraft[];
-  /** WeCom messages and `order.updated`; `ticket.raised` follows from the tickets inserted. */
+  /** WeCom messages; `ticket.raised` follows from the tickets inserted. */
   outbox: OutboxEntry[];
+  /** The `orderUpdated` event when the abnormal flag changed; a batch's events share one message. */
+  orderUpdated: LiveEvent<'ORDER_UPDATED'> | null;
   levelsApplied: number;
   recovered: boolean;
 }
