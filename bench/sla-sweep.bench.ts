@@ -12,10 +12,11 @@ import { execSync } from 'node:child_process';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda } from 'agenda';
 import pg from 'pg';
+import { SWEEP_PARALLELISM as PARALLELISM } from '../api/src/jobs/sla-sweep.job.js';
 import { judgeOrders, loadSweepContext, runSlaSweep } from '../api/src/modules/sla/sla-sweep.service.js';
 import { startBenchPostgres } from './support/bench-postgres.js';
 import { onCleanup, runBench } from './support/cleanup.js';
-import { describeMachine, machineLine } from './support/machine.js';
+import { type CpuUse, cpuLine, cpuMeter, describeMachine, machineLine } from './support/machine.js';
 import { perSecond, thousands } from './support/stats.js';
 
 const SCALE = Number(process.env.SLA_BENCH_SCALE ?? '1');
@@ -23,7 +24,6 @@ const TOTAL_A = Math.round(1_000_000 * SCALE);
 const DUE = Math.round(100_000 * SCALE);
 const AGENDA_LIMIT_MS = Number(process.env.SLA_BENCH_AGENDA_LIMIT_S ?? '600') * 1000;
 const BATCH = 1000;
-const PARALLELISM = 4;
 const AGENDA_CONCURRENCY = 20;
 const GROUPS = 5;
 const OWNER = '00000000-0000-4000-8000-00000000b001';
@@ -134,8 +134,9 @@ function expectAllApplied(found: Effects, due: number): void {
   if (!ok) throw new Error(`expected level 1 on ${due} orders, found ${JSON.stringify(found)}`);
 }
 
-async function sweepPass(pool: pg.Pool, label: string, due: number, now: Date) {
+async function sweepPass(pool: pg.Pool, dataDir: string, label: string, due: number, now: Date) {
   let done = 0;
+  const meter = cpuMeter(dataDir);
   let nextReport = 10_000;
   const totals = await runSlaSweep(
     {
@@ -152,15 +153,17 @@ async function sweepPass(pool: pg.Pool, label: string, due: number, now: Date) {
     },
     now,
   );
+  const cpu = meter();
   const found = await effects(pool);
   expectAllApplied(found, due);
   log(
     `  ${label}: ${thousands(totals.claimed)} orders in ${totals.batches} batches, ${(totals.durationMs / 1000).toFixed(2)} s (${thousands(perSecond(totals.claimed, totals.durationMs))}/s)`,
   );
-  return { ms: totals.durationMs, claimed: totals.claimed, batches: totals.batches, ...found };
+  log(`  ${label}: ${cpuLine(cpu)}`);
+  return { ms: totals.durationMs, claimed: totals.claimed, batches: totals.batches, cpu, ...found };
 }
 
-async function agendaPerOrder(pool: pg.Pool, url: string, due: number, now: Date) {
+async function agendaPerOrder(pool: pg.Pool, url: string, dataDir: string, due: number, now: Date) {
   const context = await loadSweepContext(pool);
   const { rows } = await pool.query<{ id: string }>('select id from orders order by sla_next_check_at, id');
   const agendaPool = new pg.Pool({ connectionString: url, max: AGENDA_CONCURRENCY });
@@ -194,6 +197,7 @@ async function agendaPerOrder(pool: pg.Pool, url: string, due: number, now: Date
   }
   const createMs = Date.now() - createStarted;
   log(`  ${thousands(rows.length)} jobs scheduled in ${(createMs / 1000).toFixed(1)} s; starting the worker`);
+  const meter = cpuMeter(dataDir);
   const started = Date.now();
   await agenda.start();
   let lastReport = started;
@@ -207,6 +211,7 @@ async function agendaPerOrder(pool: pg.Pool, url: string, due: number, now: Date
     }
   }
   const elapsed = Date.now() - started;
+  const cpu: CpuUse = meter();
   await agenda.stop(true);
   const completed = ran >= due;
   const found = await effects(pool);
@@ -217,7 +222,8 @@ async function agendaPerOrder(pool: pg.Pool, url: string, due: number, now: Date
       ? `  agenda: all ${thousands(due)} jobs ran in ${(elapsed / 1000).toFixed(1)} s`
       : `  agenda: stopped after ${(elapsed / 1000).toFixed(0)} s with ${thousands(ran)} jobs run; at that rate all ${thousands(due)} take ~${(ms / 1000).toFixed(0)} s (extrapolated)`,
   );
-  return { ms, ran, elapsedMs: elapsed, completed, extrapolated: !completed, createMs, ...found };
+  log(`  agenda: ${cpuLine(cpu)}`);
+  return { ms, ran, elapsedMs: elapsed, completed, extrapolated: !completed, createMs, cpu, ...found };
 }
 
 await runBench('sla-sweep', async () => {
@@ -232,19 +238,19 @@ await runBench('sla-sweep', async () => {
   log(`(a) ${thousands(TOTAL_A)} open orders, ${thousands(DUE)} due`);
   const nowA = new Date();
   await loadOrders(db.pool, TOTAL_A, DUE, nowA);
-  const a = await sweepPass(db.pool, '(a)', DUE, nowA);
+  const a = await sweepPass(db.pool, db.dir, '(a)', DUE, nowA);
 
   log(`(b) ${thousands(DUE)} open orders, all due`);
   await clearOrders(db.pool);
   const nowB = new Date();
   await loadOrders(db.pool, DUE, DUE, nowB);
-  const b = await sweepPass(db.pool, '(b)', DUE, nowB);
+  const b = await sweepPass(db.pool, db.dir, '(b)', DUE, nowB);
 
   log(`(c) ${thousands(DUE)} deadlines as one Agenda job each (concurrency ${AGENDA_CONCURRENCY})`);
   await clearOrders(db.pool);
   const nowC = new Date();
   await loadOrders(db.pool, DUE, DUE, nowC);
-  const c = await agendaPerOrder(db.pool, db.url, DUE, nowC);
+  const c = await agendaPerOrder(db.pool, db.url, db.dir, DUE, nowC);
 
   const aOverB = Math.round((a.ms / b.ms) * 100) / 100;
   const cOverB = Math.round((c.ms / b.ms) * 10) / 10;
@@ -267,8 +273,16 @@ await runBench('sla-sweep', async () => {
         batches: a.batches,
         perSecond: perSecond(a.claimed, a.ms),
         outboxRows: a.outbox,
+        cpu: a.cpu,
       },
-      b: { orders: DUE, due: DUE, ms: b.ms, batches: b.batches, perSecond: perSecond(b.claimed, b.ms) },
+      b: {
+        orders: DUE,
+        due: DUE,
+        ms: b.ms,
+        batches: b.batches,
+        perSecond: perSecond(b.claimed, b.ms),
+        cpu: b.cpu,
+      },
       c: {
         jobs: DUE,
         concurrency: AGENDA_CONCURRENCY,
@@ -277,6 +291,7 @@ await runBench('sla-sweep', async () => {
         ms: c.ms,
         extrapolated: c.extrapolated,
         scheduleMs: c.createMs,
+        cpu: c.cpu,
       },
       ratios: { aOverB, cOverB },
       goals: { aWithin10s: a.ms <= 10_000, aOverBAtMost1_5: aOverB <= 1.5, cOverBAtLeast20: cOverB >= 20 },

@@ -6,7 +6,7 @@ import { runSlaSweep } from '../modules/sla/sla-sweep.service.js';
 export const SLA_SWEEP_JOB = 'sla.sweep';
 
 /** Batches claimed at once by one worker's sweep, each on its own connection. */
-const SWEEP_PARALLELISM = 4;
+export const SWEEP_PARALLELISM = 4;
 
 interface SlaSweepDeps {
   pool: pg.Pool;

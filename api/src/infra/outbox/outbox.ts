@@ -22,24 +22,21 @@ export const OUTBOX_WAKE_CHANNEL = 'outbox_new';
  */
 export async function enqueueOutbox(tx: SqlExecutor, entries: readonly OutboxEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
-  // Two JSON documents for the whole batch, matched by position: flat strings to send, nothing to
-  // escape per row, and the payloads parsed once, straight into jsonb.
+  // One JSON document for the whole batch: nothing to escape per row.
   const result = await tx.query(
     `insert into outbox_message (topic, dedupe_key, payload, available_at)
-     select t.topic, t.dedupe_key, p.payload, coalesce(t.available_at, now())
-       from rows from (json_to_recordset($1::json) as (topic text, dedupe_key text, available_at timestamptz))
-              with ordinality as t(topic, dedupe_key, available_at, i)
-       join jsonb_array_elements($2::jsonb) with ordinality as p(payload, i) using (i)
+     select t.topic, t.dedupe_key, t.payload, coalesce(t.available_at, now())
+       from json_to_recordset($1::json) as t(topic text, dedupe_key text, payload jsonb, available_at timestamptz)
      on conflict (dedupe_key) do nothing`,
     [
       JSON.stringify(
         entries.map((e) => ({
           topic: e.topic,
           dedupe_key: e.dedupeKey,
+          payload: e.payload,
           available_at: e.availableAt ?? null,
         })),
       ),
-      JSON.stringify(entries.map((e) => e.payload)),
     ],
   );
   await tx.query(`select pg_notify('${OUTBOX_WAKE_CHANNEL}', '')`, []);
