@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_COST } from '../infra/graphql/query-limits.js';
 /**
  * Configuration from environment variables, parsed once at start-up. A bad value is a
  * `ConfigError` naming the variable; the entry point prints its message as one line and exits.
@@ -206,7 +207,7 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     processName: env.PROCESS_NAME?.trim() || defaults.processName,
     workerName: env.WORKER_NAME?.trim() || `worker@${defaults.hostname}`,
     graphqlMaxDepth: intVar(env, 'GRAPHQL_MAX_DEPTH', 10, 1, 1000),
-    graphqlMaxCost: intVar(env, 'GRAPHQL_MAX_COST', 5000, 1, 100_000_000),
+    graphqlMaxCost: intVar(env, 'GRAPHQL_MAX_COST', DEFAULT_MAX_COST, 1, 100_000_000),
     demoSeed: boolVar(env, 'DEMO_SEED', true),
     demoSimulator: boolVar(env, 'DEMO_SIMULATOR', true),
     webhookSecrets: webhookSecrets(env),

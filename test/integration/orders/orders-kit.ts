@@ -9,7 +9,12 @@ import type { PartnerScope, StaffRole } from '../../../api/src/domain/auth/viewe
 import type { Channel } from '../../../api/src/domain/order/order-types.js';
 import { migrate, type Orm, openOrm } from '../../../api/src/infra/db/orm.js';
 import { buildGraphQLSchema } from '../../../api/src/infra/graphql/build-schema.js';
-import { createQueryLimitRules, type QueryLimits } from '../../../api/src/infra/graphql/query-limits.js';
+import {
+  createQueryLimitRules,
+  DEFAULT_MAX_COST,
+  DEFAULT_MAX_DEPTH,
+  type QueryLimits,
+} from '../../../api/src/infra/graphql/query-limits.js';
 import { type RunningHttpServer, startHttpServer } from '../../../api/src/infra/http/http-server.js';
 import { createLogger } from '../../../api/src/infra/logging/logger.js';
 import { AuthService } from '../../../api/src/modules/auth/auth.service.js';
@@ -48,7 +53,7 @@ let accounts = 0;
  */
 export async function startOrdersPlatform(
   prefix: string,
-  limits: QueryLimits = { maxDepth: 10, maxCost: 5000 },
+  limits: QueryLimits = { maxDepth: DEFAULT_MAX_DEPTH, maxCost: DEFAULT_MAX_COST },
 ): Promise<OrdersPlatform> {
   const database = await createTestDatabase(prefix);
   const orm = await openOrm(database.url, ENTITIES, 4);

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../../api/src/domain/auth/viewer.js';
 import { CHANNELS, type Channel } from '../../../api/src/domain/order/order-types.js';
+import { DEFAULT_MAX_COST, DEFAULT_MAX_DEPTH } from '../../../api/src/infra/graphql/query-limits.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -460,24 +461,24 @@ describe('orders and order queries', () => {
   describe('query limits', () => {
     it('refuses a costly query with QUERY_TOO_COSTLY, naming the limit and the measured cost', async () => {
       const body = await api.post(
-        '{ orders(first: 200) { edges { node { id items { sku title } } } } }',
+        '{ orders(first: 200) { edges { node { id items { sku title quantity } timeline { kind occurredAt outcome } } } } }',
         {},
         ops,
       );
       expect(body.data).toBeUndefined();
-      // orders 1 + edges (1 + 200 × (node 1 + id 1 + items (1 + 50 × 2)))
+      // orders 1 + edges (1 + 200 × (node 1 + id 1 + items (1 + 10 × 3) + timeline (1 + 10 × 3)))
       expect(body.errors?.[0].extensions).toMatchObject({
         code: 'QUERY_TOO_COSTLY',
-        cost: 20_602,
-        maxCost: 5000,
+        cost: 12_802,
+        maxCost: 10_000,
       });
-      expect(body.errors?.[0].message).toContain('20602');
-      expect(body.errors?.[0].message).toContain('5000');
+      expect(body.errors?.[0].message).toContain('12802');
+      expect(body.errors?.[0].message).toContain('10000');
     });
 
     it('counts a page size given as a variable by its default', async () => {
       const body = await api.post(
-        'query ($n: Int = 200) { orders(first: $n) { edges { node { items { sku title } } } } }',
+        'query ($n: Int = 200) { orders(first: $n) { edges { node { items { sku title quantity } timeline { kind occurredAt outcome } } } } }',
         {},
         ops,
       );
@@ -490,8 +491,28 @@ describe('orders and order queries', () => {
       expect(body.data!.orders.edges).toHaveLength(20);
     });
 
+    it('lets a partner read a page of 50 orders with their buyer, items and timeline', async () => {
+      const query = `{ orders(first: 50) { edges { cursor node { id channel channelOrderNo state channelStatus businessType
+            orderedAt paidAt totalCents paidCents shippingCents abnormal groupId
+            buyer { name phone address } items { lineNo sku title quantity unitPriceCents category }
+            timeline { kind type source occurredAt receivedAt outcome fromState toState reason } } }
+          pageInfo { hasNextPage endCursor } } }`;
+      const body = await api.post<Page>(query, {}, ops);
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.orders.edges.length).toBeGreaterThan(0);
+      // The figure the README gives for this page, against the default limit.
+      const measured = await startOrdersPlatform('orders_cost', { maxDepth: DEFAULT_MAX_DEPTH, maxCost: 1 });
+      try {
+        const refused = await measured.post(query, {}, await measured.staff('OPS'));
+        expect(refused.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', cost: 8555 });
+        expect(refused.errors?.[0].extensions?.cost).toBeLessThan(DEFAULT_MAX_COST);
+      } finally {
+        await measured.close();
+      }
+    });
+
     it('refuses a deep query with QUERY_TOO_DEEP and still answers introspection', async () => {
-      const shallow = await startOrdersPlatform('orders_limits', { maxDepth: 4, maxCost: 5000 });
+      const shallow = await startOrdersPlatform('orders_limits', { maxDepth: 4, maxCost: DEFAULT_MAX_COST });
       try {
         const headers = await shallow.staff('OPS');
         const deep = await shallow.post('{ orders { edges { node { items { sku } } } } }', {}, headers);
@@ -511,7 +532,7 @@ describe('orders and order queries', () => {
       const body = await api.post(
         `query { orders(first: 200) { ...page } }
          fragment page on OrderConnection { edges { node { ...lines } } }
-         fragment lines on Order { items { sku title quantity } }`,
+         fragment lines on Order { items { sku title quantity } timeline { kind occurredAt outcome } }`,
         {},
         ops,
       );

@@ -20,7 +20,8 @@ import {
  * Abuse limits checked before anything runs: how deeply a query nests and what it would cost.
  *
  * Cost model: every field costs 1. A list field multiplies what is selected under it by its
- * `first` / `last` / `limit` argument, or by {@link DEFAULT_LIST_SIZE} when it has none. A
+ * `first` / `last` / `limit` argument, or by {@link DEFAULT_LIST_SIZE} when it has none (the lists
+ * without a size argument are short by nature: an order's items, a ticket's comments). A
  * Relay connection (a type named `…Connection`) multiplies what is selected under its `edges`
  * and `nodes` the same way, once; `pageInfo` and `totalCount` count once. A size given as a
  * variable counts as the variable's default, else the argument's default, else the default
@@ -29,8 +30,8 @@ import {
  */
 
 export const DEFAULT_MAX_DEPTH = 10;
-export const DEFAULT_MAX_COST = 5000;
-export const DEFAULT_LIST_SIZE = 50;
+export const DEFAULT_MAX_COST = 10_000;
+export const DEFAULT_LIST_SIZE = 10;
 
 const SIZE_ARGUMENTS = ['first', 'last', 'limit'];
 const PAGED_FIELDS = ['edges', 'nodes'];
