@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_COST } from '../infra/graphql/query-limits.js';
+
 /**
  * Configuration from environment variables, parsed once at start-up. A bad value is a
  * `ConfigError` naming the variable; the entry point prints its message as one line and exits.

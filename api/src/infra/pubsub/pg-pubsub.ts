@@ -93,11 +93,3 @@ export class PgPubSub {
     publish(topic, event as PubSubTopics[PubSubTopic]);
   }
 }
-
-/** The NOTIFY statement that publishes an event; run it inside the delivering transaction. */
-export function notifyStatement<K extends PubSubTopic>(
-  topic: K,
-  event: PubSubTopics[K],
-): [string, unknown[]] {
-  return ['select pg_notify($1, $2)', [PUBSUB_CHANNEL, JSON.stringify({ topic, event })]];
-}
