@@ -1,4 +1,4 @@
-import { Check, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 import type { RoutingMode } from '../../domain/routing/parse-health.js';
 
 /**
@@ -8,12 +8,12 @@ import type { RoutingMode } from '../../domain/routing/parse-health.js';
  */
 @Entity({ tableName: 'flow_health_state' })
 @Check({ name: 'flow_health_state_single_row', expression: 'id = 1' })
-@Check({ name: 'flow_health_state_mode_check', expression: "routing_mode in ('ACTIVE', 'PAUSED')" })
 export class FlowHealthState {
   @PrimaryKey({ type: 'integer', autoincrement: false })
   id!: number;
 
-  @Property({ type: 'text', default: 'ACTIVE' })
+  /** An enum to the schema: a check constraint MikroORM reads back as the same enum. */
+  @Enum({ items: ['ACTIVE', 'PAUSED'] satisfies RoutingMode[], default: 'ACTIVE' })
   routingMode!: RoutingMode;
 
   /** Why the mode is what it is, in words an operator can act on; null before the first change. */
