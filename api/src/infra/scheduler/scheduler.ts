@@ -33,13 +33,14 @@ export interface Scheduler {
 /** One code path for both stores: the backend is chosen here, once, at start-up. */
 export function createScheduler(opts: SchedulerOptions): Scheduler {
   const backend: SchedulerBackendKind = opts.mongodbUrl ? 'mongodb' : 'postgresql';
+  const store = opts.mongodbUrl
+    ? new MongoBackend({ address: opts.mongodbUrl, collection: 'agenda_jobs' })
+    : new PostgresBackend({ connectionString: opts.databaseUrl, tableName: 'agenda_jobs' });
   const agenda = new Agenda({
     name: opts.workerName,
     processEvery: opts.processEveryMs,
     defaultLockLifetime: 60_000,
-    backend: opts.mongodbUrl
-      ? new MongoBackend({ address: opts.mongodbUrl, collection: 'agenda_jobs' })
-      : new PostgresBackend({ connectionString: opts.databaseUrl, tableName: 'agenda_jobs' }),
+    backend: store,
   });
   agenda.on('error', (error) => opts.logger.error({ err: error.message }, 'scheduler error'));
   agenda.on('fail', (error, job) => {
@@ -62,7 +63,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     },
     async stop(drainMs = 20_000) {
       if (!started) {
-        await agenda.stop(true);
+        // A process that only schedules (the api) never starts Agenda, and Agenda's stop() then
+        // leaves the job store's connections open: close them here.
+        await agenda.ready.catch(() => undefined);
+        await store.disconnect();
         return;
       }
       // drain() stops fetching, waits for running jobs and closes the job store.
