@@ -43,6 +43,14 @@ export async function dispatchOutboxBatch(opts: {
   logger: Logger;
 }): Promise<DispatchResult> {
   const client = await opts.pool.connect();
+  // Handlers may wait on HTTP with the transaction open. Should the connection drop meanwhile,
+  // this batch fails (its rows stay due) and the connection is discarded; the process carries on.
+  let lost: Error | undefined;
+  const onConnectionError = (error: Error) => {
+    lost = error;
+    opts.logger.warn({ err: error.message }, 'outbox dispatcher lost its database connection mid-batch');
+  };
+  client.on('error', onConnectionError);
   const result: DispatchResult = { claimed: 0, delivered: 0, failed: 0, dead: 0 };
   try {
     await client.query('begin');
@@ -70,7 +78,9 @@ export async function dispatchOutboxBatch(opts: {
         attempts: row.attempts,
         createdAt: row.created_at,
       };
-      byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), record]);
+      const same = byTopic.get(row.topic);
+      if (same) same.push(record);
+      else byTopic.set(row.topic, [record]);
     }
     const deliveredIds: string[] = [];
     const now = new Date();
@@ -116,7 +126,8 @@ export async function dispatchOutboxBatch(opts: {
     await client.query('rollback').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', onConnectionError);
+    client.release(lost);
   }
 }
 

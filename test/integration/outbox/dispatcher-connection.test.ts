@@ -1,0 +1,70 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENTITIES } from '../../../api/src/app/entities.js';
+import { migrate, openOrm } from '../../../api/src/infra/db/orm.js';
+import { createLogger } from '../../../api/src/infra/logging/logger.js';
+import { enqueueOutbox } from '../../../api/src/infra/outbox/outbox.js';
+import { dispatchOutboxBatch, type OutboxHandler } from '../../../api/src/infra/outbox/outbox-dispatcher.js';
+import { createTestDatabase } from '../../support/test-database.js';
+import { sleep } from '../../support/wait-for.js';
+
+/**
+ * A handler may wait on a slow HTTP call with the batch's transaction open. If the database
+ * connection drops meanwhile, the batch fails and stays due; the process does not crash.
+ */
+describe('outbox dispatcher losing its connection mid-batch', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pool: pg.Pool;
+  let admin: pg.Pool;
+  const logger = createLogger('silent', 'test');
+
+  beforeAll(async () => {
+    database = await createTestDatabase('outbox_conn');
+    const orm = await openOrm(database.url, ENTITIES, 2);
+    await migrate(orm);
+    await orm.close(true);
+    pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    admin = new pg.Pool({ connectionString: database.url, max: 1 });
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await admin?.end();
+    await database?.drop();
+  });
+
+  it('fails the batch, keeps the message due and leaves the pool usable', async () => {
+    const client = await pool.connect();
+    await client.query('begin');
+    await enqueueOutbox(client, [{ topic: 'probe.slow', dedupeKey: 'probe:1', payload: { n: 1 } }]);
+    await client.query('commit');
+    client.release();
+
+    // The "HTTP call": the dispatcher's own connection is terminated while the handler waits.
+    const slow: OutboxHandler = {
+      topic: 'probe.slow',
+      async deliver(messages, tx) {
+        const { rows } = await tx.query<{ pid: number }>('select pg_backend_pid() as pid');
+        await admin.query('select pg_terminate_backend($1)', [rows[0].pid]);
+        await sleep(300);
+        return messages.map(() => ({ ok: true }) as const);
+      },
+    };
+    await expect(
+      dispatchOutboxBatch({
+        pool,
+        handlers: new Map([[slow.topic, slow]]),
+        batchSize: 10,
+        deliveredBy: 'test-worker',
+        logger,
+      }),
+    ).rejects.toThrow();
+
+    const { rows } = await pool.query(
+      `select delivered_at, attempts from outbox_message where dedupe_key = 'probe:1'`,
+    );
+    expect(rows).toEqual([{ delivered_at: null, attempts: 0 }]);
+    // The dropped connection was discarded, not handed out again.
+    for (let i = 0; i < 4; i++) expect((await pool.query('select 1 as ok')).rows[0].ok).toBe(1);
+  });
+});
