@@ -360,6 +360,45 @@ describe('orders and order queries', () => {
       expect(notUuid.data!.order).toBeNull();
     });
 
+    it('gives each order of a list its own timeline, the same as asked one by one', async () => {
+      const [first, second] = [ids.get('Q0005')!, ids.get('Q0006')!];
+      await api.pool.query(
+        `insert into order_event (order_id, source, type, idempotency_key, occurred_at, received_at, outcome,
+            from_state, to_state, reason, payload)
+         select o.id, 'WMS', 'WMS_ACCEPTED', 'timeline-' || g || '-' || o.id, now() - g * interval '1 minute', now(),
+                'RECORDED', null, null, null, '{}'
+           from orders o, generate_series(1, 3) g where o.id = any($1::uuid[]) and (o.id = $2 or g = 1)`,
+        [[first, second], first],
+      );
+      const note = await api.post(
+        `mutation { addOrderNote(orderId: "${second}", text: "客户来电催发货") { userErrors { code } } }`,
+        {},
+        ops,
+      );
+      expect(note.errors).toBeUndefined();
+      const timelineOf = (id: string) =>
+        api.post<{ order: { timeline: { kind: string; occurredAt: string; text: string | null }[] } }>(
+          `{ order(id: "${id}") { timeline { kind occurredAt text } } }`,
+          {},
+          ops,
+        );
+      const list = await api.post<{ orders: { edges: { node: { id: string; timeline: unknown[] } }[] } }>(
+        '{ orders(first: 200) { edges { node { id timeline { kind occurredAt text } } } } }',
+        {},
+        ops,
+      );
+      expect(list.errors).toBeUndefined();
+      const listed = new Map(list.data!.orders.edges.map((e) => [e.node.id, e.node.timeline]));
+      for (const id of [first, second])
+        expect(listed.get(id)).toEqual((await timelineOf(id)).data!.order.timeline);
+      expect(listed.get(first)).toHaveLength(3);
+      expect(listed.get(second)).toEqual([
+        expect.objectContaining({ kind: 'NOTE', text: '客户来电催发货' }),
+        expect.objectContaining({ kind: 'EVENT' }),
+      ]);
+      expect([...listed.values()].filter((t) => t.length > 0)).toHaveLength(2);
+    });
+
     it('needs either id or channel with channelOrderNo', async () => {
       for (const args of [
         '',
