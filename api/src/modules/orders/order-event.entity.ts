@@ -7,6 +7,8 @@ import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 @Entity({ tableName: 'order_event' })
 @Unique({ name: 'order_event_idempotency_unique', properties: ['orderId', 'idempotencyKey'] })
 @Index({ name: 'order_event_order_idx', properties: ['orderId', 'occurredAt'] })
+// Reports and health checks read recent arrivals (status freshness: the last hour, every 5 minutes).
+@Index({ name: 'order_event_received_idx', properties: ['receivedAt'] })
 export class OrderEvent {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
