@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.js';
 import type { Logger } from '../logging/logger.js';
 import { MAX_DELIVERY_ATTEMPTS, nextAttemptAt } from './retry-policy.js';
 
@@ -42,18 +43,10 @@ export async function dispatchOutboxBatch(opts: {
   deliveredBy: string;
   logger: Logger;
 }): Promise<DispatchResult> {
-  const client = await opts.pool.connect();
-  // Handlers may wait on HTTP with the transaction open. Should the connection drop meanwhile,
-  // this batch fails (its rows stay due) and the connection is discarded; the process carries on.
-  let lost: Error | undefined;
-  const onConnectionError = (error: Error) => {
-    lost = error;
-    opts.logger.warn({ err: error.message }, 'outbox dispatcher lost its database connection mid-batch');
-  };
-  client.on('error', onConnectionError);
-  const result: DispatchResult = { claimed: 0, delivered: 0, failed: 0, dead: 0 };
-  try {
-    await client.query('begin');
+  // Handlers may wait on HTTP with the transaction open; should the connection drop meanwhile,
+  // the batch fails (its rows stay due) and the process carries on.
+  return inTransaction(opts.pool, async (client) => {
+    const result: DispatchResult = { claimed: 0, delivered: 0, failed: 0, dead: 0 };
     const { rows } = await client.query<{
       id: string;
       topic: string;
@@ -120,15 +113,8 @@ export async function dispatchOutboxBatch(opts: {
       );
     }
     result.delivered = deliveredIds.length;
-    await client.query('commit');
     return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.off('error', onConnectionError);
-    client.release(lost);
-  }
+  });
 }
 
 async function deliverTopic(

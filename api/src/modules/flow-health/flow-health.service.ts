@@ -7,6 +7,7 @@ import {
   type RoutingModeDecision,
 } from '../../domain/routing/parse-health.js';
 import { markdownMessage } from '../../domain/wecom/wecom-message.js';
+import { inTransaction } from '../../infra/db/transaction.js';
 import type { Logger } from '../../infra/logging/logger.js';
 import { enqueueOutbox, type OutboxEntry } from '../../infra/outbox/outbox.js';
 import { LIVE_EVENT_OUTBOX_TOPICS } from '../../infra/pubsub/live-events.js';
@@ -298,19 +299,8 @@ export class FlowHealthService {
     return { id, from: change.from, to: change.to, trigger: change.trigger, reason: change.reason };
   }
 
-  private async transaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.deps.pool.connect();
-    try {
-      await client.query('begin');
-      const result = await work(client);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.deps.pool, work);
   }
 }
 

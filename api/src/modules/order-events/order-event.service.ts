@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { type OrderEvent, parseOrderEvent } from '../../domain/order/order-events.js';
 import type { Channel } from '../../domain/order/order-types.js';
 import type { FieldError } from '../../domain/shared/result.js';
+import { inTransaction } from '../../infra/db/transaction.js';
 import { enqueueOutbox, type OutboxEntry } from '../../infra/outbox/outbox.js';
 import { type PlanItem, type PlannedChange, planEvents } from './order-event.plan.js';
 import { factKey, insertHistory, loadEventFacts, lockOrders, updateStates } from './order-event.sql.js';
@@ -61,9 +62,7 @@ export async function applyOrderEvents(
   });
   if (pending.length === 0) return results;
 
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  const plan = await inTransaction(pool, async (client) => {
     const ids = new Set<string>();
     const channelRefs = new Map<string, { channel: Channel; channelOrderNo: string }>();
     for (const { ref } of pending) {
@@ -98,16 +97,10 @@ export async function applyOrderEvents(
       client,
       plan.changes.map((change) => orderUpdatedEntry(change, rowIds)),
     );
-    await client.query('commit');
-
-    for (const d of plan.decisions) results[d.index] = { ...d, errors: [] };
-    return results;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return plan;
+  });
+  for (const d of plan.decisions) results[d.index] = { ...d, errors: [] };
+  return results;
 }
 
 const channelKey = (channel: string, channelOrderNo: string) => `${channel}\u0000${channelOrderNo}`;

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { NormalizedOrder } from '../../domain/intake/normalized-order.js';
+import { inTransaction } from '../../infra/db/transaction.js';
 import { enqueueOutbox } from '../../infra/outbox/outbox.js';
 import { type LiveEvent, liveEventsEntry } from '../../infra/pubsub/live-events.js';
 import {
@@ -35,9 +36,7 @@ export async function ingestOrders(
   routing?: IntakeRoutingPlan,
 ): Promise<IntakeResult[]> {
   if (orders.length === 0) return [];
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  return inTransaction(pool, async (client) => {
     const upserted = await upsertOrders(client, orders, receivedAt, routing?.decisions);
     const changed = upserted.filter((row) => row.outcome !== 'UNCHANGED');
     await appendHistory(client, changed, receivedAt);
@@ -50,14 +49,8 @@ export async function ingestOrders(
       );
       await routing.record(client, written);
     }
-    await client.query('commit');
     return upserted;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 interface UpsertedRow extends IntakeResult {

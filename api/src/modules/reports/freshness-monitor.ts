@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { formatShanghai, SHANGHAI_OFFSET_MS } from '../../domain/sla/business-time.js';
 import type { FreshnessStat } from '../../domain/sla/sla-report.js';
 import { markdownMessage } from '../../domain/wecom/wecom-message.js';
+import { inTransaction } from '../../infra/db/transaction.js';
 import type { Logger } from '../../infra/logging/logger.js';
 import { enqueueOutbox } from '../../infra/outbox/outbox.js';
 import { wecomOutboxEntry } from '../wecom/wecom-outbox.js';
@@ -80,12 +81,10 @@ export class FreshnessMonitor {
   /** One run of the `report.freshness-check` job. */
   async check(now: Date): Promise<FreshnessChange[]> {
     const { pool, logger } = this.deps;
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
+    const changes = await inTransaction(pool, async (client) => {
       await client.query(`select pg_advisory_xact_lock(${CHECK_LOCK})`);
       const previous = await latestStates(client);
-      const changes: FreshnessChange[] = [];
+      const found: FreshnessChange[] = [];
       for (const { stat, verdict } of await this.current(now, client)) {
         const was = previous.get(keyOf(stat)) ?? 'RECOVERED';
         const state: FreshnessAlertState | null =
@@ -94,29 +93,24 @@ export class FreshnessMonitor {
             : verdict === 'OK' && was === 'BEHIND'
               ? 'RECOVERED'
               : null;
-        if (state) changes.push(await this.record(client, stat, state, now));
+        if (state) found.push(await this.record(client, stat, state, now));
       }
-      await client.query('commit');
-      for (const change of changes)
-        logger.warn(
-          {
-            changeId: change.id,
-            stage: change.stage,
-            source: change.source,
-            state: change.state,
-            alerted: change.alerted,
-          },
-          change.state === 'BEHIND'
-            ? 'status source fell behind its freshness target'
-            : 'status source recovered',
-        );
-      return changes;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return found;
+    });
+    for (const change of changes)
+      logger.warn(
+        {
+          changeId: change.id,
+          stage: change.stage,
+          source: change.source,
+          state: change.state,
+          alerted: change.alerted,
+        },
+        change.state === 'BEHIND'
+          ? 'status source fell behind its freshness target'
+          : 'status source recovered',
+      );
+    return changes;
   }
 
   private async record(

@@ -8,6 +8,7 @@ import type { RoutingMode } from '../../domain/routing/parse-health.js';
 import type { RoutingRule, RuleSet } from '../../domain/routing/routing-rule.js';
 import { parseRuleSetInput, type RegionCodeExists } from '../../domain/routing/validate-rule-set.js';
 import { type FieldError, fail, ok, type Result } from '../../domain/shared/result.js';
+import { inTransaction } from '../../infra/db/transaction.js';
 import { DEFAULT_GROUP_ID, DEFAULT_GROUPS, DEFAULT_RULES } from './routing-defaults.js';
 
 /** A pool or a client inside a transaction. */
@@ -66,21 +67,6 @@ const toVersion = (r: VersionDbRow): RuleSetVersionRow => ({
   comment: r.comment,
   active: r.active,
 });
-
-async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('begin');
-    const result = await work(tx);
-    await tx.query('commit');
-    return result;
-  } catch (error) {
-    await tx.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    tx.release();
-  }
-}
 
 /** Takes the rule-set lock for the rest of the transaction. */
 export async function lockRuleSets(tx: pg.PoolClient): Promise<void> {

@@ -8,6 +8,7 @@ import {
   type SlaPolicyScope,
 } from '../../domain/sla/sla-policy.js';
 import { parseSlaPolicyInput } from '../../domain/sla/validate-sla-policy.js';
+import { inTransaction } from '../../infra/db/transaction.js';
 import type { Logger } from '../../infra/logging/logger.js';
 
 /** A pool or a client inside a transaction. */
@@ -75,21 +76,6 @@ function toVersion(row: VersionDbRow, logger?: Logger): SlaPolicyVersionRow | nu
     comment: row.comment,
     active: row.active,
   };
-}
-
-export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('begin');
-    const result = await work(tx);
-    await tx.query('commit');
-    return result;
-  } catch (error) {
-    await tx.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    tx.release();
-  }
 }
 
 async function insertVersion(

@@ -1,11 +1,12 @@
 import type pg from 'pg';
+import { inTransaction } from '../../infra/db/transaction.js';
 import type { Logger } from '../../infra/logging/logger.js';
 import { enqueueOutbox } from '../../infra/outbox/outbox.js';
 import { liveEventsEntry } from '../../infra/pubsub/live-events.js';
 import { ticketRaisedEvent } from '../tickets/ticket-raised.js';
 import { AUTO_RESOLUTION } from './sla-messages.js';
 import type { SlaOrderRow } from './sla-order-row.js';
-import { inTransaction, loadActivePolicies } from './sla-policy.store.js';
+import { loadActivePolicies } from './sla-policy.store.js';
 import { planOrderSweep } from './sla-sweep.plan.js';
 import {
   claimDueOrders,

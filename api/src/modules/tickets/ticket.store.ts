@@ -1,22 +1,8 @@
 import type pg from 'pg';
 import { type FieldError, fail, ok, type Result } from '../../domain/shared/result.js';
 import { ticketLifecycle } from '../../domain/ticket/ticket-lifecycle.js';
+import { inTransaction } from '../../infra/db/transaction.js';
 import { type Actor, findTicket, type TicketCommentRow, type TicketRow } from './ticket.row.js';
-
-async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('begin');
-    const result = await work(tx);
-    await tx.query('commit');
-    return result;
-  } catch (error) {
-    await tx.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    tx.release();
-  }
-}
 
 const notFound = (): FieldError[] => [{ field: 'id', code: 'NOT_FOUND', message: 'No ticket has this id.' }];
 
