@@ -1,45 +1,21 @@
 import { createPubSub } from '@graphql-yoga/subscription';
-import { execute, type GraphQLSchema, parse } from 'graphql';
+import { type GraphQLSchema } from 'graphql';
 import pg from 'pg';
 import { authChecker } from '../../../api/src/app/auth-checker.js';
-import type { GraphQLContext } from '../../../api/src/app/context.js';
-import { ENTITIES } from '../../../api/src/app/entities.js';
-import type { StaffRole, Viewer } from '../../../api/src/domain/auth/viewer.js';
-import { migrate, type Orm, openOrm } from '../../../api/src/infra/db/orm.js';
+import type { Viewer } from '../../../api/src/domain/auth/viewer.js';
 import { buildGraphQLSchema } from '../../../api/src/infra/graphql/build-schema.js';
 import { createLogger } from '../../../api/src/infra/logging/logger.js';
-import type { AuthService } from '../../../api/src/modules/auth/auth.service.js';
 import { FlowHealthResolver } from '../../../api/src/modules/flow-health/flow-health.resolver.js';
 import { ReportResolver } from '../../../api/src/modules/reports/report.resolver.js';
-
-import { createTestDatabase } from '../../support/test-database.js';
+import { type GqlAnswer, runGraphql, staff } from '../../support/graphql-in-process.js';
+import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
 
 export const silentLogger = createLogger('silent', 'reports-test');
 
-export interface ReportsDb {
-  url: string;
-  pool: pg.Pool;
-  orm: Orm;
-  close(): Promise<void>;
-}
+export type ReportsDb = MigratedDb;
 
 /** A database of its own, migrated as the platform migrates it, with a pool and an ORM on it. */
-export async function openReportsDb(prefix: string): Promise<ReportsDb> {
-  const database = await createTestDatabase(prefix);
-  const orm = await openOrm(database.url, ENTITIES, 2);
-  await migrate(orm);
-  const pool = new pg.Pool({ connectionString: database.url, max: 8 });
-  return {
-    url: database.url,
-    pool,
-    orm,
-    async close() {
-      await pool.end();
-      await orm.close(true);
-      await database.drop();
-    },
-  };
-}
+export const openReportsDb = (prefix: string): Promise<ReportsDb> => openMigratedDb(prefix, 8);
 
 let schema: Promise<GraphQLSchema> | null = null;
 
@@ -49,50 +25,17 @@ export function reportsSchema(): Promise<GraphQLSchema> {
   return schema;
 }
 
-export const staff = (...roles: StaffRole[]): Viewer => ({
-  kind: 'STAFF',
-  userId: '00000000-0000-4000-8000-000000000001',
-  username: `test-${roles.join('-').toLowerCase()}`,
-  roles,
-});
-
-export interface GqlAnswer<T> {
-  data: T;
-  errors: { message: string; code: unknown; argument: unknown }[];
-}
+export { type GqlAnswer, staff };
 
 /** Runs an operation as `viewer`; errors are returned, not thrown. */
-export async function gql<T = Record<string, unknown>>(
+export function gql<T = Record<string, unknown>>(
   db: ReportsDb,
   viewer: Viewer,
   query: string,
   variables: Record<string, unknown> = {},
   options: { now?: Date; extra?: Record<string, unknown> } = {},
 ): Promise<GqlAnswer<T>> {
-  const context = {
-    orm: db.orm,
-    pool: db.pool,
-    logger: silentLogger,
-    platform: { version: 'test', schedulerBackend: 'postgresql' },
-    auth: {} as AuthService,
-    viewer,
-    now: options.now ?? new Date(),
-    ...options.extra,
-  } as GraphQLContext;
-  const result = await execute({
-    schema: await reportsSchema(),
-    document: parse(query),
-    variableValues: variables,
-    contextValue: context,
-  });
-  return {
-    data: result.data as T,
-    errors: (result.errors ?? []).map((e) => ({
-      message: e.message,
-      code: e.extensions?.code,
-      argument: e.extensions?.argument,
-    })),
-  };
+  return runGraphql<T>(reportsSchema(), db, viewer, query, variables, options);
 }
 
 export interface StageSpec {

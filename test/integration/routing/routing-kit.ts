@@ -1,48 +1,24 @@
 import { createPubSub } from '@graphql-yoga/subscription';
-import { execute, type GraphQLSchema, parse } from 'graphql';
-import pg from 'pg';
+import { type GraphQLSchema } from 'graphql';
 import { authChecker } from '../../../api/src/app/auth-checker.js';
-import type { GraphQLContext } from '../../../api/src/app/context.js';
-import { ENTITIES } from '../../../api/src/app/entities.js';
-import type { StaffRole, Viewer } from '../../../api/src/domain/auth/viewer.js';
+import type { Viewer } from '../../../api/src/domain/auth/viewer.js';
 import type { Channel } from '../../../api/src/domain/order/order-types.js';
-import { migrate, type Orm, openOrm } from '../../../api/src/infra/db/orm.js';
 import { buildGraphQLSchema } from '../../../api/src/infra/graphql/build-schema.js';
 import { createLogger } from '../../../api/src/infra/logging/logger.js';
-import type { AuthService } from '../../../api/src/modules/auth/auth.service.js';
 import { OrderResolver } from '../../../api/src/modules/orders/order.resolver.js';
 import { submitChannelOrders } from '../../../api/src/modules/orders/order-intake.js';
 import { OrderRoutingResolver } from '../../../api/src/modules/routing/order-routing.resolver.js';
 import { ProcessingGroupResolver } from '../../../api/src/modules/routing/processing-group.resolver.js';
 import { RoutingRulesResolver } from '../../../api/src/modules/routing/routing-rules.resolver.js';
-import { createTestDatabase } from '../../support/test-database.js';
+import { type GqlAnswer, runGraphql, staff } from '../../support/graphql-in-process.js';
+import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
 
 export const logger = createLogger('silent', 'routing-test');
 
-export interface RoutingDb {
-  url: string;
-  pool: pg.Pool;
-  orm: Orm;
-  close(): Promise<void>;
-}
+export type RoutingDb = MigratedDb;
 
 /** A migrated database of its own, with a pool and an ORM on it. */
-export async function openRoutingDb(prefix: string): Promise<RoutingDb> {
-  const database = await createTestDatabase(prefix);
-  const orm = await openOrm(database.url, ENTITIES, 2);
-  await migrate(orm);
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
-  return {
-    url: database.url,
-    pool,
-    orm,
-    async close() {
-      await pool.end();
-      await orm.close(true);
-      await database.drop();
-    },
-  };
-}
+export const openRoutingDb = (prefix: string): Promise<RoutingDb> => openMigratedDb(prefix, 10);
 
 let schema: Promise<GraphQLSchema> | null = null;
 
@@ -56,45 +32,17 @@ export function routingSchema(): Promise<GraphQLSchema> {
   return schema;
 }
 
-export const staff = (...roles: StaffRole[]): Viewer => ({
-  kind: 'STAFF',
-  userId: '00000000-0000-4000-8000-000000000001',
-  username: `test-${roles.join('-').toLowerCase()}`,
-  roles,
-});
-
-export interface GqlAnswer<T> {
-  data: T;
-  errors: { message: string; code: unknown }[];
-}
+export { type GqlAnswer, staff };
 
 /** Runs an operation as `viewer`; errors are returned, not thrown. */
-export async function gql<T = Record<string, unknown>>(
+export function gql<T = Record<string, unknown>>(
   db: RoutingDb,
   viewer: Viewer,
   query: string,
   variables: Record<string, unknown> = {},
   now: Date = new Date(),
 ): Promise<GqlAnswer<T>> {
-  const context = {
-    orm: db.orm,
-    pool: db.pool,
-    logger,
-    platform: { version: 'test', schedulerBackend: 'postgres' },
-    auth: {} as AuthService,
-    viewer,
-    now,
-  } as GraphQLContext;
-  const result = await execute({
-    schema: await routingSchema(),
-    document: parse(query),
-    variableValues: variables,
-    contextValue: context,
-  });
-  return {
-    data: result.data as T,
-    errors: (result.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code })),
-  };
+  return runGraphql<T>(routingSchema(), db, viewer, query, variables, { now });
 }
 
 export interface OrderSpec {

@@ -1,43 +1,20 @@
 import pg from 'pg';
-import { ENTITIES } from '../../../api/src/app/entities.js';
 import type { BusinessType, Channel, OrderState } from '../../../api/src/domain/order/order-types.js';
-import { migrate, type Orm, openOrm } from '../../../api/src/infra/db/orm.js';
 import { createLogger } from '../../../api/src/infra/logging/logger.js';
 import { dispatchOutboxBatch } from '../../../api/src/infra/outbox/outbox-dispatcher.js';
 import { liveEventsHandler } from '../../../api/src/infra/pubsub/live-events.js';
 import { runSlaSweep, type SweepTotals } from '../../../api/src/modules/sla/sla-sweep.service.js';
 import { createWecomMessageHandler } from '../../../api/src/modules/wecom/wecom-outbox.js';
 import { HttpWecomSender } from '../../../api/src/modules/wecom/wecom-sender.js';
+import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
 import { OUTBOX_ITEMS } from '../../support/outbox-items.js';
-import { createTestDatabase } from '../../support/test-database.js';
 
 export const logger = createLogger('silent', 'sla-test');
 
-export interface SlaDb {
-  url: string;
-  pool: pg.Pool;
-  orm: Orm;
-  close(): Promise<void>;
-}
+export type SlaDb = MigratedDb;
 
 /** A migrated database of its own, with a pool and an ORM on it. */
-export async function openSlaDb(prefix: string): Promise<SlaDb> {
-  const database = await createTestDatabase(prefix);
-  const orm = await openOrm(database.url, ENTITIES, 2);
-  await migrate(orm);
-  const pool = new pg.Pool({ connectionString: database.url, max: 12 });
-  pool.on('error', () => undefined);
-  return {
-    url: database.url,
-    pool,
-    orm,
-    async close() {
-      await pool.end();
-      await orm.close(true);
-      await database.drop();
-    },
-  };
-}
+export const openSlaDb = (prefix: string): Promise<SlaDb> => openMigratedDb(prefix, 12);
 
 const MINUTE = 60_000;
 
