@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatShanghai } from '../../../api/src/domain/sla/business-time.js';
+import { loadStageRows, loadTimeoutReport } from '../../../api/src/modules/reports/timeout-report.js';
 import { type RecordingServer, startRecordingServer } from '../../support/recording-server.js';
 import {
   clock,
@@ -133,7 +134,18 @@ describe('SLA escalation: flag, WeCom reminder, ticket, supervisor', () => {
     expect(history[0].reason).toBe(
       `仓库接单超时（时限 ${formatShanghai(at(30))}）：第 1 级，标记异常、提醒负责人、生成工单`,
     );
-    expect((await stageRecordsOf(db.pool, id))[0]).toMatchObject({ max_level: 2, finished_at: null });
+    // The stage is still open: the level it reached is the order's, read by the reports through it.
+    expect((await stageRecordsOf(db.pool, id))[0]).toMatchObject({ finished_at: null });
+    const open = await loadStageRows(db.pool, { from: at(0), to: at(24 * 60) }, at(400));
+    expect(open).toEqual([
+      expect.objectContaining({ stage: 'WAREHOUSE_ACCEPTED@PAID_AT', finishedAt: null, escalations: 2 }),
+    ]);
+    for (const strategy of ['rows', 'sql'] as const) {
+      const report = await loadTimeoutReport(db.pool, { from: at(0), to: at(24 * 60) }, at(400), {
+        strategy,
+      });
+      expect(report.rows).toEqual([expect.objectContaining({ openOverdue: 1, escalations: 2 })]);
+    }
   });
 
   it('clears the abnormal flag when the order moves on, keeping its history and closing its tickets', async () => {

@@ -66,10 +66,14 @@ export async function loadTimeoutReport(
  * period start, `$2` period end, `$3` cut-off, `$4` group ids or null.
  */
 const STAGE_SELECTION = `
-  from sla_stage_record
- where ((finished_at >= $1 and finished_at < $2)
-        or ((finished_at is null or finished_at >= $3) and deadline < $3))
-   and ($4::text[] is null or group_id = any($4::text[]))`;
+  from sla_stage_record r
+  left join orders o on r.finished_at is null and o.id = r.order_id and o.escalation_stage = r.stage
+ where ((r.finished_at >= $1 and r.finished_at < $2)
+        or ((r.finished_at is null or r.finished_at >= $3) and r.deadline < $3))
+   and ($4::text[] is null or r.group_id = any($4::text[]))`;
+
+/** The level a stage reached: written when it closed; while open, the order's current level. */
+const LEVEL_REACHED = 'greatest(coalesce(r.max_level, 0), coalesce(o.escalation_level, 0))';
 
 interface StageRecordRow {
   stage: string;
@@ -89,7 +93,8 @@ export async function loadStageRows(
   groupIds: readonly string[] | null = null,
 ): Promise<StageHandlingRow[]> {
   const { rows } = await pool.query<StageRecordRow>(
-    `select stage, group_id, owner_id, started_at, deadline, finished_at, max_level ${STAGE_SELECTION}`,
+    `select r.stage, r.group_id, r.owner_id, r.started_at, r.deadline, r.finished_at, ${LEVEL_REACHED} as max_level
+     ${STAGE_SELECTION}`,
     [period.from, period.to, cutoffOf(period, now), groupIds],
   );
   return rows.map((r) => ({
@@ -127,9 +132,9 @@ async function aggregateInDatabase(
     escalations: string;
   }>(
     `with selected as (
-       select stage, group_id, owner_id, deadline, finished_at, coalesce(max_level, 0) as escalations,
-              coalesce(finished_at >= $1 and finished_at < $2, false) as handled,
-              extract(epoch from finished_at - started_at) * 1000 / 60000 as minutes
+       select r.stage, r.group_id, r.owner_id, r.deadline, r.finished_at, ${LEVEL_REACHED} as escalations,
+              coalesce(r.finished_at >= $1 and r.finished_at < $2, false) as handled,
+              extract(epoch from r.finished_at - r.started_at) * 1000 / 60000 as minutes
          ${STAGE_SELECTION}
      )
      select stage, group_id, owner_id,

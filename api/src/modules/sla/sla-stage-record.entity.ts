@@ -2,8 +2,9 @@ import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 /**
  * One order's pass through one SLA stage, written by the SLA sweep: inserted when the stage's
- * clock starts, `maxLevel` raised on each escalation, `finishedAt` set once the order has moved
- * past it. The timeout reports read this table.
+ * clock starts, updated when its deadline or policy changes, and closed (`finishedAt`, `maxLevel`)
+ * once the order has moved past it. While the stage is open the level reached is the order's
+ * `escalation_level`. The timeout reports read this table, and the order for open stages.
  */
 @Entity({ tableName: 'sla_stage_record' })
 @Unique({ name: 'sla_stage_record_order_stage_unique', properties: ['orderId', 'stage'] })
@@ -36,7 +37,7 @@ export class SlaStageRecord {
   @Property({ type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
 
-  /** The highest escalation level applied during the stage; 0 when it never ran late. */
+  /** The highest escalation level applied during the stage, complete once it is finished; 0 when it never ran late. */
   @Property({ type: 'integer', default: 0 })
   maxLevel!: number;
 

@@ -63,6 +63,7 @@ export function planOrderSweep(row: SlaOrderRow, context: SweepContext, now: Dat
     result.closeStage = {
       stage: row.sla_stage,
       finishedAt: finishedAt(snapshot.stateEnteredAt[row.state], now),
+      maxLevel: row.escalation_stage === row.sla_stage ? row.escalation_level : 0,
     };
   const leftLateStage =
     row.escalation_stage !== null && row.escalation_level > 0 && row.escalation_stage !== stage;
@@ -71,7 +72,6 @@ export function planOrderSweep(row: SlaOrderRow, context: SweepContext, now: Dat
   if (stage && clock?.deadline && policy) {
     const changed =
       row.sla_stage !== stage ||
-      levels.length > 0 ||
       row.sla_deadline?.getTime() !== clock.deadline.getTime() ||
       row.sla_policy_key !== policy.key ||
       row.sla_policy_version !== policy.version;

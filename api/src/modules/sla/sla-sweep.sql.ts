@@ -92,13 +92,21 @@ export async function writeStageRecords(
 ): Promise<void> {
   const closing = plans.flatMap((p) =>
     p.closeStage
-      ? [{ order_id: p.orderId, stage: p.closeStage.stage, finished_at: p.closeStage.finishedAt }]
+      ? [
+          {
+            order_id: p.orderId,
+            stage: p.closeStage.stage,
+            finished_at: p.closeStage.finishedAt,
+            max_level: p.closeStage.maxLevel,
+          },
+        ]
       : [],
   );
   if (closing.length > 0)
     await client.query(
-      `update sla_stage_record r set finished_at = greatest(r.started_at, t.finished_at)
-         from json_to_recordset($1::json) as t(order_id uuid, stage text, finished_at timestamptz)
+      `update sla_stage_record r set finished_at = greatest(r.started_at, t.finished_at),
+              max_level = greatest(r.max_level, t.max_level)
+         from json_to_recordset($1::json) as t(order_id uuid, stage text, finished_at timestamptz, max_level int)
         where r.order_id = t.order_id and r.stage = t.stage and r.finished_at is null`,
       [rowsJson(closing)],
     );

@@ -59,9 +59,13 @@ export interface OrderSweepPlan {
     policyVersion: number | null;
     abnormal: boolean;
   };
-  /** The stage the order has moved past, to close in `sla_stage_record`. */
-  closeStage: { stage: string; finishedAt: Date } | null;
-  /** The current stage's record, inserted or brought up to date; null when nothing changed. */
+  /** The stage the order has moved past, to close in `sla_stage_record` with the level it reached. */
+  closeStage: { stage: string; finishedAt: Date; maxLevel: number } | null;
+  /**
+   * The current stage's record, inserted or brought up to date when the stage, its deadline or its
+   * policy changed; null otherwise. A level applied to an open stage is kept on the order
+   * (`escalation_level`) and written to the record when the stage closes.
+   */
   upsertStage: {
     stage: string;
     groupId: string | null;
