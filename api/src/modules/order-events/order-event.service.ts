@@ -62,7 +62,7 @@ export async function applyOrderEvents(
   });
   if (pending.length === 0) return results;
 
-  const plan = await inTransaction(pool, async (client) => {
+  const decisions = await inTransaction(pool, async (client) => {
     const ids = new Set<string>();
     const channelRefs = new Map<string, { channel: Channel; channelOrderNo: string }>();
     for (const { ref } of pending) {
@@ -97,9 +97,9 @@ export async function applyOrderEvents(
       client,
       plan.changes.map((change) => orderUpdatedEntry(change, rowIds)),
     );
-    return plan;
+    return plan.decisions;
   });
-  for (const d of plan.decisions) results[d.index] = { ...d, errors: [] };
+  for (const d of decisions) results[d.index] = { ...d, errors: [] };
   return results;
 }
 
