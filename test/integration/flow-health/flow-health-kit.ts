@@ -1,31 +1,14 @@
 import pg from 'pg';
-import { ENTITIES } from '../../../api/src/app/entities.js';
 import type { Channel } from '../../../api/src/domain/order/order-types.js';
-import { migrate, openOrm } from '../../../api/src/infra/db/orm.js';
 import { createLogger } from '../../../api/src/infra/logging/logger.js';
 import { FlowHealthService } from '../../../api/src/modules/flow-health/flow-health.service.js';
 import type { FlowHealthSettings } from '../../../api/src/modules/flow-health/flow-health-settings.js';
-import { createTestDatabase } from '../../support/test-database.js';
+import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
 
 export const silentLogger = createLogger('silent', 'test');
 
 /** A fresh migrated database for one test file, with a pool on it. */
-export async function openFlowHealthDatabase(prefix: string) {
-  const database = await createTestDatabase(prefix);
-  const orm = await openOrm(database.url, ENTITIES);
-  await migrate(orm);
-  const pool = new pg.Pool({ connectionString: database.url, max: 8 });
-  return {
-    url: database.url,
-    pool,
-    orm,
-    async close() {
-      await pool.end();
-      await orm.close(true);
-      await database.drop();
-    },
-  };
-}
+export const openFlowHealthDatabase = (prefix: string): Promise<MigratedDb> => openMigratedDb(prefix, 8);
 
 export function testSettings(overrides: Partial<FlowHealthSettings> = {}): FlowHealthSettings {
   return {
