@@ -1,4 +1,5 @@
 import type { Channel } from '../../api/src/domain/order/order-types.js';
+import { shanghaiIsoTime, shanghaiLocalTime } from '../../api/src/domain/sla/business-time.js';
 import { Prng } from './prng.js';
 
 /**
@@ -31,7 +32,6 @@ const CHANNEL_INDEX: Readonly<Record<Channel, number>> = { TAOBAO: 1, JD: 2, DOU
 /** Orders are placed in the 90 days before 2026-11-21 00:00 Asia/Shanghai (fixed, not "now"). */
 const PERIOD_END_MS = Date.UTC(2026, 10, 20, 16, 0, 0);
 const PERIOD_S = 90 * 24 * 3600;
-const SHANGHAI_MS = 8 * 3600 * 1000;
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹'.split('');
 const GIVEN_NAMES = [
@@ -179,8 +179,8 @@ function orderFacts(rng: Prng, kind: OrderKind): OrderFacts {
 }
 
 const yuan = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-const shanghaiLocal = (ms: number) => new Date(ms + SHANGHAI_MS).toISOString().slice(0, 19).replace('T', ' ');
-const isoShanghai = (ms: number) => `${new Date(ms + SHANGHAI_MS).toISOString().slice(0, 19)}+08:00`;
+const shanghaiLocal = (ms: number) => shanghaiLocalTime(new Date(ms));
+const isoShanghai = (ms: number) => shanghaiIsoTime(new Date(ms));
 const unixSeconds = (ms: number) => Math.floor(ms / 1000);
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 

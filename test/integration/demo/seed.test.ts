@@ -7,7 +7,7 @@ import { createScheduler } from '../../../api/src/infra/scheduler/scheduler.js';
 import { DEMO_SIMULATE_JOB, scheduleDemoSimulator } from '../../../api/src/jobs/demo-simulator.job.js';
 import { AuthService } from '../../../api/src/modules/auth/auth.service.js';
 import { GIVEN_NAMES, REGIONS, SURNAMES } from '../../../api/src/modules/demo/demo-catalog.js';
-import { channelPayload } from '../../../api/src/modules/demo/demo-orders.js';
+import { channelPayload } from '../../../api/src/modules/demo/demo-channel-payloads.js';
 import {
   DEMO_ORDER_COUNT,
   DEMO_STAFF,

@@ -4,6 +4,8 @@ import {
   businessDayRange,
   formatShanghai,
   isBusinessDate,
+  shanghaiIsoTime,
+  shanghaiLocalTime,
   startOfBusinessDay,
 } from '../../../api/src/domain/sla/business-time.js';
 
@@ -36,6 +38,8 @@ describe('business time (Asia/Shanghai)', () => {
   it('formats instants as Shanghai wall-clock time', () => {
     expect(formatShanghai(utc('2025-11-11T15:30:00Z'))).toBe('2025-11-11 23:30');
     expect(formatShanghai(utc('2025-11-11T17:30:00Z'))).toBe('2025-11-12 01:30');
+    expect(shanghaiLocalTime(utc('2025-11-11T17:30:05Z'))).toBe('2025-11-12 01:30:05');
+    expect(shanghaiIsoTime(utc('2025-11-11T17:30:05Z'))).toBe('2025-11-12T01:30:05+08:00');
     expect(businessDate(utc('2025-11-11T17:30:00Z'))).toBe('2025-11-12');
   });
 });

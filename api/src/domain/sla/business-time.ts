@@ -33,10 +33,19 @@ export function isBusinessDate(text: string): boolean {
   return utc.getUTCFullYear() === year && utc.getUTCMonth() === month - 1 && utc.getUTCDate() === day;
 }
 
+/** `YYYY-MM-DD HH:mm:ss` in Shanghai time, as Taobao and JD send times. */
+export function shanghaiLocalTime(instant: Date): string {
+  const local = new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 19)}`;
+}
+
+/** `YYYY-MM-DDTHH:mm:ss+08:00`: ISO 8601 with the Shanghai offset. */
+export const shanghaiIsoTime = (instant: Date): string =>
+  `${shanghaiLocalTime(instant).replace(' ', 'T')}+08:00`;
+
 /** `YYYY-MM-DD HH:mm` in Shanghai time, as operators read it. */
 export function formatShanghai(instant: Date): string {
-  const local = new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString();
-  return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
+  return shanghaiLocalTime(instant).slice(0, 16);
 }
 
 /** The business day (`YYYY-MM-DD`, Shanghai) an instant falls in. */

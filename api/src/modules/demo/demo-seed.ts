@@ -1,22 +1,21 @@
 import type pg from 'pg';
 import type { PartnerScope, StaffRole } from '../../domain/auth/viewer.js';
 import type { Channel } from '../../domain/order/order-types.js';
+import { shanghaiIsoTime } from '../../domain/sla/business-time.js';
 import type { Orm } from '../../infra/db/orm.js';
 import type { Logger } from '../../infra/logging/logger.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { StaffUser } from '../auth/staff-user.entity.js';
 import { applyOrderEvents } from '../order-events/order-event.service.js';
 import { submitChannelOrders } from '../orders/order-intake.js';
+import { channelOrderNo, channelPayload } from './demo-channel-payloads.js';
 import {
   businessHoursInstant,
-  channelOrderNo,
-  channelPayload,
   type DemoOrder,
   demoEventsTo,
   demoTargetState,
   makeDemoOrder,
   parcelOf,
-  shanghaiLocal,
   stepPayload,
 } from './demo-orders.js';
 import { DemoRandom } from './demo-random.js';
@@ -158,7 +157,7 @@ async function seedOrders(deps: DemoSeedDeps) {
           source: step.source,
           type: step.type,
           idempotencyKey: `demo:${orderId}:${step.type}`,
-          occurredAt: `${shanghaiLocal(step.occurredAt).replace(' ', 'T')}+08:00`,
+          occurredAt: shanghaiIsoTime(step.occurredAt),
           payload: stepPayload(step.type, parcel, payloadRandom),
         },
       })),

@@ -3,14 +3,8 @@ import type { Channel, OrderState } from '../../domain/order/order-types.js';
 import type { Logger } from '../../infra/logging/logger.js';
 import { applyOrderEvents, type OrderEventSubmission } from '../order-events/order-event.service.js';
 import { submitChannelOrders } from '../orders/order-intake.js';
-import {
-  channelPayload,
-  type DemoOrder,
-  makeDemoOrder,
-  nextFulfilmentStep,
-  parcelOf,
-  stepPayload,
-} from './demo-orders.js';
+import { channelPayload } from './demo-channel-payloads.js';
+import { type DemoOrder, makeDemoOrder, nextFulfilmentStep, parcelOf, stepPayload } from './demo-orders.js';
 import { DemoRandom } from './demo-random.js';
 import { DEMO_MARKER } from './demo-seed.js';
 
