@@ -1,34 +1,11 @@
 import pg from 'pg';
-import { ENTITIES } from '../../../api/src/app/entities.js';
 import type { Channel, OrderState } from '../../../api/src/domain/order/order-types.js';
-import { migrate, openOrm } from '../../../api/src/infra/db/orm.js';
-import { createTestDatabase } from '../../support/test-database.js';
+import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
 
-export interface EventsDb {
-  url: string;
-  pool: pg.Pool;
-  close(): Promise<void>;
-}
+export type EventsDb = MigratedDb;
 
-/** A migrated database of its own and a pool on it. */
-export async function openEventsDb(prefix: string): Promise<EventsDb> {
-  const database = await createTestDatabase(prefix);
-  const orm = await openOrm(database.url, ENTITIES, 2);
-  try {
-    await migrate(orm);
-  } finally {
-    await orm.close(true);
-  }
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
-  return {
-    url: database.url,
-    pool,
-    async close() {
-      await pool.end();
-      await database.drop();
-    },
-  };
-}
+/** A migrated database of its own, with a pool on it. */
+export const openEventsDb = (prefix: string): Promise<EventsDb> => openMigratedDb(prefix, 10);
 
 let seq = 0;
 

@@ -1,11 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTITIES } from '../../../api/src/app/entities.js';
-import { migrate, openOrm } from '../../../api/src/infra/db/orm.js';
 import { createLogger } from '../../../api/src/infra/logging/logger.js';
 import { enqueueOutbox } from '../../../api/src/infra/outbox/outbox.js';
 import { dispatchOutboxBatch, type OutboxHandler } from '../../../api/src/infra/outbox/outbox-dispatcher.js';
-import { createTestDatabase } from '../../support/test-database.js';
+import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
 import { sleep } from '../../support/wait-for.js';
 
 /**
@@ -13,24 +11,20 @@ import { sleep } from '../../support/wait-for.js';
  * connection drops meanwhile, the batch fails and stays due; the process does not crash.
  */
 describe('outbox dispatcher losing its connection mid-batch', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: MigratedDb;
   let pool: pg.Pool;
   let admin: pg.Pool;
   const logger = createLogger('silent', 'test');
 
   beforeAll(async () => {
-    database = await createTestDatabase('outbox_conn');
-    const orm = await openOrm(database.url, ENTITIES, 2);
-    await migrate(orm);
-    await orm.close(true);
-    pool = new pg.Pool({ connectionString: database.url, max: 4 });
-    admin = new pg.Pool({ connectionString: database.url, max: 1 });
+    db = await openMigratedDb('outbox_conn', 4);
+    pool = db.pool;
+    admin = new pg.Pool({ connectionString: db.url, max: 1 });
   });
 
   afterAll(async () => {
-    await pool?.end();
     await admin?.end();
-    await database?.drop();
+    await db?.close();
   });
 
   it('fails the batch, keeps the message due and leaves the pool usable', async () => {
