@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { freePort } from '../support/free-port.js';
 import {
   adminAuthorization,
+  closeCodeWithoutCredentials,
   graphql,
   type PlatformProcess,
   spawnPlatform,
@@ -233,19 +234,8 @@ describe('routing notices it is blind: pause, alert, hold, resume', () => {
   });
 
   it('refuses flowHealthChanged to a connection without credentials', async () => {
-    const client = createClient({
-      url: `${baseUrl.replace('http', 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-    });
-    const closed = await new Promise<{ code: number }>((resolve) => {
-      client.on('closed', (event) => resolve(event as { code: number }));
-      client.subscribe(
-        { query: 'subscription { flowHealthChanged { routingMode } }' },
-        { next: () => {}, error: () => {}, complete: () => {} },
-      );
-    });
-    expect(closed.code).toBe(4403);
-    await client.dispose();
+    expect(
+      await closeCodeWithoutCredentials(baseUrl, 'subscription { flowHealthChanged { routingMode } }'),
+    ).toBe(4403);
   });
 });

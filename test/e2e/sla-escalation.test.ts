@@ -2,14 +2,7 @@ import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { freePort } from '../support/free-port.js';
-import {
-  adminAuthorization,
-  graphql,
-  type PlatformProcess,
-  spawnPlatform,
-  waitUntilReady,
-} from '../support/platform-process.js';
+import { type ApiAndWorker, graphql, startApiAndWorker } from '../support/platform-process.js';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
@@ -34,8 +27,7 @@ interface TicketRaised {
  */
 describe('an order past its deadline is flagged, its owner reminded and a ticket raised', () => {
   let database: { url: string; drop(): Promise<void> };
-  let api: PlatformProcess;
-  let worker: PlatformProcess;
+  let platform: ApiAndWorker;
   let robot: RecordingServer;
   let baseUrl: string;
   let authorization: string;
@@ -43,27 +35,21 @@ describe('an order past its deadline is flagged, its owner reminded and a ticket
   beforeAll(async () => {
     database = await createTestDatabase('sla_e2e');
     robot = await startRecordingServer();
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    const env = {
-      DATABASE_URL: database.url,
-      SCHEDULER_POLL_MS: '200',
-      OUTBOX_SWEEP_MS: '1000',
-      SLA_SWEEP_SECONDS: '1',
-      WECOM_ALLOW_LOCAL: 'true',
-    };
-    api = spawnPlatform('api', { ...env, PORT: String(port), HOST: '127.0.0.1' });
-    await waitUntilReady(baseUrl, api);
-    authorization = await adminAuthorization(baseUrl);
-    worker = spawnPlatform('worker', { ...env, WORKER_NAME: 'sla-e2e-worker' });
-    await waitFor(() => worker.output().includes('worker ready'), {
-      timeoutMs: 60_000,
-      message: 'worker ready',
-    });
+    platform = await startApiAndWorker(
+      {
+        DATABASE_URL: database.url,
+        SCHEDULER_POLL_MS: '200',
+        OUTBOX_SWEEP_MS: '1000',
+        SLA_SWEEP_SECONDS: '1',
+        WECOM_ALLOW_LOCAL: 'true',
+      },
+      'sla-e2e-worker',
+    );
+    ({ baseUrl, authorization } = platform);
   });
 
   afterAll(async () => {
-    await Promise.all([api?.stop(), worker?.stop()]);
+    await platform?.stop();
     await robot?.close();
     await database?.drop();
   });

@@ -3,14 +3,13 @@ import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { freePort } from '../support/free-port.js';
 import { OUTBOX_ITEMS } from '../support/outbox-items.js';
 import {
-  adminAuthorization,
+  type ApiAndWorker,
+  closeCodeWithoutCredentials,
   graphql,
   type PlatformProcess,
-  spawnPlatform,
-  waitUntilReady,
+  startApiAndWorker,
 } from '../support/platform-process.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
@@ -25,6 +24,7 @@ const webshopOrder = JSON.parse(readFileSync('test/fixtures/channels/webshop-cus
  */
 describe('order intake → outbox → worker job → pubsub → subscription, across processes', () => {
   let database: { url: string; drop(): Promise<void> };
+  let platform: ApiAndWorker;
   let api: PlatformProcess;
   let worker: PlatformProcess;
   let baseUrl: string;
@@ -32,21 +32,15 @@ describe('order intake → outbox → worker job → pubsub → subscription, ac
 
   beforeAll(async () => {
     database = await createTestDatabase('slice');
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    const env = { DATABASE_URL: database.url, SCHEDULER_POLL_MS: '200', OUTBOX_SWEEP_MS: '5000' };
-    api = spawnPlatform('api', { ...env, PORT: String(port), HOST: '127.0.0.1' });
-    await waitUntilReady(baseUrl, api);
-    authorization = await adminAuthorization(baseUrl);
-    worker = spawnPlatform('worker', { ...env, WORKER_NAME: 'slice-worker' });
-    await waitFor(() => worker.output().includes('worker ready'), {
-      timeoutMs: 60_000,
-      message: 'worker ready',
-    });
+    platform = await startApiAndWorker(
+      { DATABASE_URL: database.url, SCHEDULER_POLL_MS: '200', OUTBOX_SWEEP_MS: '5000' },
+      'slice-worker',
+    );
+    ({ api, worker, baseUrl, authorization } = platform);
   });
 
   afterAll(async () => {
-    await Promise.all([api?.stop(), worker?.stop()]);
+    await platform?.stop();
     await database?.drop();
   });
 
@@ -120,20 +114,9 @@ describe('order intake → outbox → worker job → pubsub → subscription, ac
   });
 
   it('refuses a subscription without credentials at connection time', async () => {
-    const client = createClient({
-      url: `${baseUrl.replace('http', 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-    });
-    const closed = await new Promise<{ code: number }>((resolve) => {
-      client.on('closed', (event) => resolve(event as { code: number }));
-      client.subscribe(
-        { query: 'subscription { orderUpdated { orderId } }' },
-        { next: () => {}, error: () => {}, complete: () => {} },
-      );
-    });
-    expect(closed.code).toBe(4403);
-    await client.dispose();
+    expect(await closeCodeWithoutCredentials(baseUrl, 'subscription { orderUpdated { orderId } }')).toBe(
+      4403,
+    );
   });
 
   it('does not create a second order when the same payload is sent again', async () => {

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { freePort } from './free-port.js';
 import { waitFor } from './wait-for.js';
 
 export interface PlatformProcess {
@@ -101,4 +104,62 @@ export async function adminAuthorization(baseUrl: string): Promise<string> {
   );
   if (!data.login.token) throw new Error('admin sign-in failed');
   return `Bearer ${data.login.token}`;
+}
+
+export interface ApiAndWorker {
+  api: PlatformProcess;
+  worker: PlatformProcess;
+  baseUrl: string;
+  /** The bootstrap admin's `Authorization` header value. */
+  authorization: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the two halves as separate processes on one database: the `api` on a free port (ready
+ * when `/readyz` answers), then a `worker` named `workerName` (ready when it says so).
+ */
+export async function startApiAndWorker(
+  env: Record<string, string>,
+  workerName: string,
+): Promise<ApiAndWorker> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const api = spawnPlatform('api', { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  let worker: PlatformProcess | undefined;
+  const stop = async () => {
+    await Promise.all([api.stop(), worker?.stop()]);
+  };
+  try {
+    await waitUntilReady(baseUrl, api);
+    const authorization = await adminAuthorization(baseUrl);
+    const started = spawnPlatform('worker', { ...env, WORKER_NAME: workerName });
+    worker = started;
+    await waitFor(() => started.output().includes('worker ready'), {
+      timeoutMs: 60_000,
+      message: 'worker ready',
+    });
+    return { api, worker: started, baseUrl, authorization, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Opens a graphql-ws connection without credentials, subscribes, and returns its close code. */
+export async function closeCodeWithoutCredentials(baseUrl: string, subscription: string): Promise<number> {
+  const client = createClient({
+    url: `${baseUrl.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+  });
+  try {
+    const closed = await new Promise<{ code: number }>((resolve) => {
+      client.on('closed', (event) => resolve(event as { code: number }));
+      client.subscribe({ query: subscription }, { next: () => {}, error: () => {}, complete: () => {} });
+    });
+    return closed.code;
+  } finally {
+    await client.dispose();
+  }
 }
