@@ -3,7 +3,10 @@
 # JavaScript from dist/ (tsc -p tsconfig.build.json) and serves the built tracking site.
 #
 #   docker build -t order-ops-platform .
-#   docker run --init -p 4000:4000 -e AUTH_SECRET=... order-ops-platform          # start
+#   docker run --init -p 4000:4000 -e AUTH_SECRET=... -e ADMIN_PASSWORD=... order-ops-platform   # start
+#
+# The image never seeds the demo nor runs its simulator (DEMO_SEED=false, DEMO_SIMULATOR=false);
+# pass -e DEMO_SEED=true -e DEMO_SIMULATOR=true to try the demo in a container.
 #   docker run --init -e DATABASE_URL=... -e AUTH_SECRET=... order-ops-platform worker
 
 FROM node:22-bookworm-slim AS build
@@ -23,7 +26,9 @@ ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
     HOST=0.0.0.0 \
     PORT=4000 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    DEMO_SEED=false \
+    DEMO_SIMULATOR=false
 WORKDIR /app
 # Application files stay owned by root and read-only for the user the platform runs as.
 COPY --from=build /app/package.json ./package.json
