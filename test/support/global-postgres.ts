@@ -25,10 +25,15 @@ export default async function setup(project: TestProject) {
     port,
     database: 'postgres',
     logger: createLogger('warn', 'test-postgres'),
+  }).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   });
   project.provide('postgresAdminUrl', database.url);
   return async () => {
     await database.stop();
+    // As root in a folder the postgres user cannot reach, the cluster lives elsewhere.
+    rmSync(database.clusterDir, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   };
 }

