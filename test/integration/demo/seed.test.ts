@@ -16,6 +16,7 @@ import {
   seedDemo,
 } from '../../../api/src/modules/demo/demo-seed.js';
 import { simulateDemoTick } from '../../../api/src/modules/demo/demo-simulator.js';
+import { freshnessVerdict, loadFreshness } from '../../../api/src/modules/reports/freshness.js';
 import { createTestDatabase } from '../../support/test-database.js';
 
 const logger = createLogger('silent', 'demo-test');
@@ -160,6 +161,17 @@ describe('demo seed', () => {
     });
   });
 
+  it('looks like a healthy shop: every feed within its freshness target, in the last hour and over the 3 days', async () => {
+    for (const from of [new Date(NOW.getTime() - 3_600_000), new Date(NOW.getTime() - 4 * 86_400_000)]) {
+      const stats = (await loadFreshness(db.pool, { from, to: new Date(NOW.getTime() + 1) })).filter(
+        (stat) => stat.targetSeconds !== null && stat.count > 0,
+      );
+      expect(stats.map((stat) => stat.source).sort()).toEqual(expect.arrayContaining(['CHANNEL', 'WMS']));
+      for (const stat of stats)
+        expect([stat.stage, stat.source, freshnessVerdict(stat, 1)]).toEqual([stat.stage, stat.source, 'OK']);
+    }
+  });
+
   it('seeds nothing the second time', async () => {
     const before = await Promise.all(
       ['orders', 'order_event', 'staff_user', 'api_client'].map((t) =>
@@ -228,6 +240,18 @@ describe('demo simulator', () => {
     );
     expect(moved.rows.length).toBeGreaterThanOrEqual(4);
     for (const e of moved.rows) expect(e.type.startsWith(e.source)).toBe(true);
+  });
+
+  it('takes its new orders in within the channel freshness target (60 s)', async () => {
+    const now = new Date(Date.now() + 5_000);
+    await simulateDemoTick(db.pool, now, logger, { newOrders: [4, 4], advance: 0 });
+    const { rows } = await db.pool.query<{ lag: number }>(
+      `select extract(epoch from received_at - occurred_at)::float as lag from order_event
+        where type = 'ORDER_CREATED' and received_at = $1`,
+      [now],
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    for (const row of rows) expect(row.lag).toBeLessThanOrEqual(60);
   });
 
   it('runs as one recurring Agenda job, removed when switched off', async () => {

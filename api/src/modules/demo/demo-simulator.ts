@@ -38,7 +38,8 @@ export async function simulateDemoTick(
   const [min, max] = opts.newOrders ?? [0, 2];
   const fresh: DemoOrder[] = [];
   for (let i = random.int(min, max); i > 0; i--) {
-    const orderedAt = new Date(Math.floor((now.getTime() - random.int(90, 600) * 1000) / 1000) * 1000);
+    // Placed (and paid) moments ago, as a live shop's feed: within the channel's 60 s freshness target.
+    const orderedAt = new Date(Math.floor((now.getTime() - random.int(3, 40) * 1000) / 1000) * 1000);
     fresh.push(makeDemoOrder(random, { serial: now.getTime() * 10 + i, orderedAt, now }));
   }
   let created = 0;
