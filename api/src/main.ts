@@ -16,6 +16,25 @@ if (!roles) {
   process.exit(2);
 }
 
+/** What `npm start` prints once ready: where everything is, and whether the demo is on. */
+function banner(url: string, config: { demoSeed: boolean; demoSimulator: boolean }): string {
+  const demo =
+    config.demoSeed || config.demoSimulator
+      ? `seeding ${config.demoSeed ? 'on' : 'off'}, simulator ${config.demoSimulator ? 'on' : 'off'}` +
+        ' (seeds only a database without orders; DEMO_SEED=false DEMO_SIMULATOR=false turn it off)'
+      : 'off';
+  return [
+    '',
+    `  GraphQL         ${url}/graphql  (open it in a browser for the explorer)`,
+    `  Subscriptions   ${url.replace('http', 'ws')}/graphql`,
+    `  Tracking site   ${url}/`,
+    `  Health          ${url}/healthz  ${url}/readyz`,
+    `  Demo            ${demo}`,
+    '',
+    '',
+  ].join('\n');
+}
+
 try {
   const platform = await startPlatform(new Set(roles), process.env);
   const { logger, http } = platform;
@@ -24,9 +43,7 @@ try {
       { graphql: `${http.url}/graphql`, site: `${http.url}/`, readyz: `${http.url}/readyz` },
       'platform ready',
     );
-    process.stdout.write(
-      `\n  GraphQL         ${http.url}/graphql\n  Subscriptions   ${http.url.replace('http', 'ws')}/graphql\n  Tracking site   ${http.url}/\n  Health          ${http.url}/healthz  ${http.url}/readyz\n\n`,
-    );
+    process.stdout.write(banner(http.url, platform.config));
   } else {
     logger.info({ worker: platform.config.workerName }, 'worker ready');
   }

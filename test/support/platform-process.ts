@@ -16,7 +16,7 @@ export interface PlatformProcess {
 
 /**
  * Starts `npm start`'s entry point (`start`, `api` or `worker`) as a real child process, exactly
- * as the scripts do (`node --import tsx api/src/main.ts <command>`), with the given environment.
+ * from the TypeScript sources (`node --import tsx api/src/main.ts <command>`, as `npm run start:ts`), with the given environment.
  */
 export function spawnPlatform(
   command: 'start' | 'api' | 'worker',

@@ -10,6 +10,7 @@ import { migrateWithLock } from '../infra/db/migrate-with-lock.js';
 import { type Orm, openOrm } from '../infra/db/orm.js';
 import { buildGraphQLSchema } from '../infra/graphql/build-schema.js';
 import { createQueryLimitRules } from '../infra/graphql/query-limits.js';
+import { mountGraphQLExplorer } from '../infra/http/graphql-explorer.js';
 import { type RunningHttpServer, startHttpServer } from '../infra/http/http-server.js';
 import { createLogger, type Logger } from '../infra/logging/logger.js';
 import { createPlatformMetrics } from '../infra/metrics/metrics.js';
@@ -23,6 +24,7 @@ import { scheduleFreshnessCheck } from '../jobs/report-freshness-check.job.js';
 import { scheduleSlaSweep } from '../jobs/sla-sweep.job.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { ensureBootstrapAdmin } from '../modules/auth/bootstrap-admin.js';
+import { explorerDefaults } from '../modules/demo/demo-explorer.js';
 import { demoBanner, seedDemo } from '../modules/demo/demo-seed.js';
 import { FlowHealthService } from '../modules/flow-health/flow-health.service.js';
 import { loadOpsSnapshot } from '../modules/flow-health/flow-health-metrics.js';
@@ -201,6 +203,7 @@ export async function startPlatform(
           maxCost: config.graphqlMaxCost,
         }),
         routes: (app) => {
+          mountGraphQLExplorer(app, { defaults: explorerDefaults({ pool, auth }) });
           mountWebhooks(app, { pool, secrets: config.webhookSecrets, logger });
           mountReports(app, { pool, auth, logger });
           metrics.mount(app);

@@ -8,6 +8,7 @@ import { DEMO_SIMULATE_JOB, scheduleDemoSimulator } from '../../../api/src/jobs/
 import { AuthService } from '../../../api/src/modules/auth/auth.service.js';
 import { GIVEN_NAMES, REGIONS, SURNAMES } from '../../../api/src/modules/demo/demo-catalog.js';
 import { channelPayload } from '../../../api/src/modules/demo/demo-channel-payloads.js';
+import { explorerDefaults } from '../../../api/src/modules/demo/demo-explorer.js';
 import {
   DEMO_ORDER_COUNT,
   DEMO_STAFF,
@@ -172,6 +173,19 @@ describe('demo seed', () => {
     }
   });
 
+  it("opens the explorer signed in as the demo's ops account, until its password changes", async () => {
+    const defaults = await explorerDefaults({ pool: db.pool, auth: db.auth })();
+    expect(defaults.query).toContain('orders(first: 10)');
+    const viewer = await db.auth.authenticate({ authorization: defaults.headers.authorization }, new Date());
+    expect(viewer).toMatchObject({ ok: true, viewer: { kind: 'STAFF', username: 'ops', roles: ['OPS'] } });
+    await db.pool.query(
+      `update staff_user set password_hash = 'scrypt$changed$changed' where username = 'ops'`,
+    );
+    const after = await explorerDefaults({ pool: db.pool, auth: db.auth })();
+    expect(after.query).toContain('login(');
+    expect(after.headers.authorization).not.toMatch(/^Bearer [\w-]+\.[\w-]+/);
+  });
+
   it('seeds nothing the second time', async () => {
     const before = await Promise.all(
       ['orders', 'order_event', 'staff_user', 'api_client'].map((t) =>
@@ -214,6 +228,8 @@ describe('demo simulator', () => {
   });
 
   it('does nothing on a database the demo did not seed', async () => {
+    const defaults = await explorerDefaults({ pool: db.pool, auth: db.auth })();
+    expect(defaults.query).toContain('login(');
     const result = await simulateDemoTick(db.pool, new Date(), logger);
     expect(result).toEqual({ ran: false, created: 0, advanced: 0 });
     expect(await count(db.pool, 'select count(*) as n from orders')).toBe(0);

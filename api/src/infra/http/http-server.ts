@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
@@ -90,6 +91,8 @@ export async function startHttpServer<C extends BaseContext>(
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Browsers get the platform's own explorer (graphql-explorer.ts), not Apollo's CDN page.
+      ApolloServerPluginLandingPageDisabled(),
       {
         async serverWillStart() {
           return {

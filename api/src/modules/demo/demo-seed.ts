@@ -211,12 +211,13 @@ export function demoBanner(result: Extract<DemoSeedResult, { seeded: true }>, ba
   const lines = [
     '',
     `  Demo data       ${result.orders} orders (${counts}); DEMO_SEED=false turns demo seeding off`,
-    `  Demo console    ${baseUrl}/graphql  (sign in with the login mutation)`,
+    `  Demo console    ${baseUrl}/graphql  (in a browser: the explorer, signed in as ops)`,
     ...result.staff.map(
       (s) => `  Demo sign-in    ${s.username.padEnd(11)} ${s.password.padEnd(21)} role ${s.role}`,
     ),
     `  Demo partner    ${result.partnerKey}`,
-    `                  API key for ${DEMO_PARTNER.channels.join(' + ')}, read-only; send as "x-api-key"; shown once`,
+    `                  API key for ${DEMO_PARTNER.channels.join(' + ')}, read-only, shown once; send it as the header`,
+    '                  "Authorization: ApiKey <key>" (HTTP) or { "authorization": "ApiKey <key>" } (subscriptions)',
     '',
   ];
   return `${lines.join('\n')}\n`;
