@@ -6,7 +6,7 @@ import type { Orm } from '../../infra/db/orm.js';
 import type { Logger } from '../../infra/logging/logger.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { StaffUser } from '../auth/staff-user.entity.js';
-import { applyOrderEvents } from '../order-events/order-event.service.js';
+import { applyOrderEvents, type OrderEventSubmission } from '../order-events/order-event.service.js';
 import { submitChannelOrders } from '../orders/order-intake.js';
 import { channelOrderNo, channelPayload } from './demo-channel-payloads.js';
 import {
@@ -35,7 +35,8 @@ const DEMO_SEED_LOCK_ID = 727_002;
 const SEED_CONCURRENCY = 8;
 /** Row in `platform_secret` that marks a demo database; the simulator only runs where it exists. */
 export const DEMO_MARKER = 'demo.seeded';
-/** How long after it happened a seeded warehouse or carrier report arrives: well within every freshness target. */
+/** Seeded warehouse and carrier reports arrive per quarter-hour, this long after its end. */
+const REPORT_BUCKET_MS = 15 * 60_000;
 const REPORT_DELAY_MS = 20_000;
 
 /** Demo sign-ins, one per role. Created only in demo mode; documented, never for production. */
@@ -127,6 +128,7 @@ async function seedOrders(deps: DemoSeedDeps) {
   const planned = planDemoOrders(deps.now, deps.count);
   const byChannel: Record<string, number> = { TAOBAO: 0, JD: 0, DOUYIN: 0, WEBSHOP: 0 };
   let events = 0;
+  const reports: { occurredAt: Date; submission: OrderEventSubmission }[] = [];
   // One intake call per order, received a few seconds after the channel's last change, so
   // created_at and the first state's entry time read like a live feed, not like one big import.
   const seedOne = async ({ order, events: steps }: (typeof planned)[number]) => {
@@ -151,33 +153,40 @@ async function seedOrders(deps: DemoSeedDeps) {
     const orderId = results[0].orderId;
     const parcel = parcelOf(orderId, order.region);
     const payloadRandom = new DemoRandom(order.serial);
-    // Each report arrives shortly after it happened, as from a healthy WMS and carrier: the
-    // freshness board of a new demo is green, not lagging by the hours between steps.
-    for (const step of steps) {
-      const applied = await applyOrderEvents(
-        deps.pool,
-        [
-          {
-            orderRef: { orderId },
-            event: {
-              source: step.source,
-              type: step.type,
-              idempotencyKey: `demo:${orderId}:${step.type}`,
-              occurredAt: shanghaiIsoTime(step.occurredAt),
-              payload: stepPayload(step.type, parcel, payloadRandom),
-            },
+    for (const step of steps)
+      reports.push({
+        occurredAt: step.occurredAt,
+        submission: {
+          orderRef: { orderId },
+          event: {
+            source: step.source,
+            type: step.type,
+            idempotencyKey: `demo:${orderId}:${step.type}`,
+            occurredAt: shanghaiIsoTime(step.occurredAt),
+            payload: stepPayload(step.type, parcel, payloadRandom),
           },
-        ],
-        new Date(Math.min(deps.now.getTime(), step.occurredAt.getTime() + REPORT_DELAY_MS)),
-      );
-      events += applied.filter((r) => r.outcome === 'APPLIED').length;
-    }
+        },
+      });
   };
   let next = 0;
   const worker = async () => {
     while (next < planned.length) await seedOne(planned[next++]);
   };
   await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
+
+  // The warehouse and carrier reports arrive as from healthy feeds: those of each quarter-hour
+  // together, 20 s after it ends, so every lag is within the WMS (30 min) and TMS (1 h) freshness
+  // targets and a new demo's board is green. In time order, so each order's steps stay in order.
+  reports.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  for (let i = 0; i < reports.length; ) {
+    const bucketEnd = (Math.floor(reports[i].occurredAt.getTime() / REPORT_BUCKET_MS) + 1) * REPORT_BUCKET_MS;
+    const batch: OrderEventSubmission[] = [];
+    for (; i < reports.length && reports[i].occurredAt.getTime() < bucketEnd; i++)
+      batch.push(reports[i].submission);
+    const receivedAt = new Date(Math.min(deps.now.getTime(), bucketEnd + REPORT_DELAY_MS));
+    const applied = await applyOrderEvents(deps.pool, batch, receivedAt);
+    events += applied.filter((r) => r.outcome === 'APPLIED').length;
+  }
   return { byChannel, events };
 }
 
