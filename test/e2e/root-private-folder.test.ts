@@ -89,7 +89,13 @@ describe.skipIf(!isRoot)('as root, a checkout in a 0700 folder', () => {
       mkdirSync(dirname(join(app, file)), { recursive: true });
       copyFileSync(join(ROOT, file), join(app, file));
     }
-    execFileSync('cp', ['-al', join(ROOT, 'node_modules'), join(app, 'node_modules')]);
+    // Hard links when the temp folder is on the same file system, a full copy otherwise.
+    try {
+      execFileSync('cp', ['-al', join(ROOT, 'node_modules'), join(app, 'node_modules')], { stdio: 'ignore' });
+    } catch {
+      rmSync(join(app, 'node_modules'), { recursive: true, force: true });
+      execFileSync('cp', ['-a', join(ROOT, 'node_modules'), join(app, 'node_modules')]);
+    }
     if (existsSync(join(ROOT, 'tracking-site/dist')))
       cpSync(join(ROOT, 'tracking-site/dist'), join(app, 'tracking-site/dist'), { recursive: true });
     chmodSync(privateDir, 0o700);
