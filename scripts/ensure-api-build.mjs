@@ -2,7 +2,7 @@
 // `npm start`, `npm run api` and `npm run worker` run compiled JavaScript: loading TypeScript
 // through tsx at every start costs seconds. `npm install` builds it once (the `prepare` script);
 // later builds are incremental. A source deleted since the last build leaves its old .js behind,
-// unused; `npm run build` from a clean dist/ removes it.
+// unused; `npm run build` (--force) after removing dist/ leaves none.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,8 @@ function newestMtime(dir) {
 }
 
 const sources = Math.max(newestMtime(join('api', 'src')), ...inputs.map((file) => statSync(file).mtimeMs));
-if (existsSync(stamp) && existsSync(join('dist', 'main.js')) && statSync(stamp).mtimeMs >= sources)
+const force = process.argv.includes('--force');
+if (!force && existsSync(stamp) && existsSync(join('dist', 'main.js')) && statSync(stamp).mtimeMs >= sources)
   process.exit(0);
 console.log('compiling the API to dist/…');
 const result = spawnSync(
