@@ -123,20 +123,21 @@ describe('applyOrderEvents: concurrent calls', () => {
 
     for (const order of orders) {
       const history = await historyOf(db.pool, order.id);
-      expect(history).toHaveLength(steps.length);
-      const applied = history.filter((h) => h.outcome === 'APPLIED');
-      // The applied moves form one chain from the initial state: no two moves read the same state.
+      expect(history.filter((h) => h.outcome !== 'IMPLIED')).toHaveLength(steps.length);
+      const moves = history.filter((h) => h.outcome === 'APPLIED' || h.outcome === 'IMPLIED');
+      // The moves form one chain from the initial state: no two moves read the same state.
       let state: string | null = 'PAID';
-      for (const move of applied) {
+      for (const move of moves) {
         expect(move.from_state).toBe(state);
         state = move.to_state;
       }
       const row = await orderRow(db.pool, order.id);
       expect(row.state).toBe(state as OrderState);
+      // Whatever order the calls ran in, the feed ends where its last event says.
+      expect(row.state).toBe('DELIVERED');
       const outbox = await outboxOf(db.pool, order.id);
       // One version step and one message per call that moved the order.
       expect(row.version - 1).toBe(outbox.length);
-      expect(new Set(applied.map((h) => h.received_at.getTime())).size).toBe(outbox.length);
     }
   });
 });
