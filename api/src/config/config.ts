@@ -39,6 +39,8 @@ export interface Config {
   routingAutoResume: boolean;
   /** How often the worker checks the address-parse rate, in seconds. @default 30 */
   flowHealthCheckSeconds: number;
+  /** Hours an event that does not fit its order yet waits as PENDING before it is REJECTED. @default 48 */
+  pendingEventTtlHours: number;
   /** How often the worker's SLA sweep judges the orders whose check is due, in seconds. @default 15 */
   slaSweepSeconds: number;
   /** Orders one SLA sweep batch claims (and writes in one transaction). @default 1000 */
@@ -201,6 +203,7 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     routingHealthMinSamples: intVar(env, 'ROUTING_HEALTH_MIN_SAMPLES', 20, 1, 1_000_000),
     routingAutoResume: boolVar(env, 'ROUTING_AUTO_RESUME', true),
     flowHealthCheckSeconds: intVar(env, 'FLOW_HEALTH_CHECK_SECONDS', 30, 1, 3600),
+    pendingEventTtlHours: intVar(env, 'PENDING_EVENT_TTL_HOURS', 48, 1, 24 * 365),
     slaSweepSeconds: intVar(env, 'SLA_SWEEP_SECONDS', 15, 1, 3600),
     slaSweepBatch: intVar(env, 'SLA_SWEEP_BATCH', 1000, 1, 50_000),
     opsWecomWebhookUrl: webhookUrlVar(env, 'OPS_WECOM_WEBHOOK_URL'),
