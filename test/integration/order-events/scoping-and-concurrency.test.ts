@@ -126,11 +126,14 @@ describe('applyOrderEvents: concurrent calls', () => {
       expect(history.filter((h) => h.outcome !== 'IMPLIED')).toHaveLength(steps.length);
       const moves = history.filter((h) => h.outcome === 'APPLIED' || h.outcome === 'IMPLIED');
       // The moves form one chain from the initial state: no two moves read the same state.
+      const byFrom = new Map(moves.map((m) => [m.from_state, m]));
+      expect(byFrom.size).toBe(moves.length);
       let state: string | null = 'PAID';
-      for (const move of moves) {
-        expect(move.from_state).toBe(state);
+      for (let move = byFrom.get(state); move; move = byFrom.get(state)) {
+        byFrom.delete(state);
         state = move.to_state;
       }
+      expect(byFrom.size).toBe(0);
       const row = await orderRow(db.pool, order.id);
       expect(row.state).toBe(state as OrderState);
       // Whatever order the calls ran in, the feed ends where its last event says.

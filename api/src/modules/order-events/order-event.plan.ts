@@ -43,8 +43,10 @@ export interface Plan {
   decisions: PlannedDecision[];
   history: HistoryRow[];
   changes: PlannedChange[];
-  /** Orders whose feed rows are deleted and written again in full, before `history`. */
-  rewritten: string[];
+  /** Stored feed rows of orders decided again whose decision changed. */
+  revised: HistoryRow[];
+  /** Stored feed rows a new decision no longer has (a step no longer implied). */
+  removed: { orderId: string; idempotencyKey: string }[];
   /** New events of this call that were not duplicates, per order: what the payments ledger reads. */
   taken: { orderId: string; event: OrderEvent }[];
 }
@@ -106,7 +108,7 @@ export function planEvents(
     if (list) list.push(item);
     else byOrder.set(item.order.id, [item]);
   }
-  const plan: Plan = { decisions: [], history: [], changes: [], rewritten: [], taken: [] };
+  const plan: Plan = { decisions: [], history: [], changes: [], revised: [], removed: [], taken: [] };
   for (const [orderId, list] of byOrder) {
     const order = list[0].order;
     const taken = takenKeys(facts, orderId);
@@ -142,8 +144,11 @@ export function planEvents(
       [...fresh, ...stored],
       options,
     );
-    if (feed) plan.rewritten.push(orderId);
-    writeFold(plan, orderId, fold);
+    if (feed) {
+      const rows: HistoryRow[] = [];
+      writeFold(plan, orderId, fold, rows);
+      sortOutChanges(plan, rows, feed, decidedAgain);
+    } else writeFold(plan, orderId, fold, plan.history);
 
     const moved = fold.state !== order.state || (!feed && fold.lastApplied !== null);
     if (moved && fold.lastApplied) {
@@ -165,8 +170,35 @@ export function planEvents(
   return plan;
 }
 
+/** Of an order's whole feed decided again, writes only what differs from what is stored. */
+function sortOutChanges(
+  plan: Plan,
+  rows: readonly HistoryRow[],
+  feed: OrderFeed,
+  fresh: ReadonlySet<string>,
+) {
+  const kept = new Set<string>();
+  for (const row of rows) {
+    kept.add(row.idempotencyKey);
+    const stored = feed.decided.get(row.idempotencyKey);
+    if (!stored) plan.history.push(row);
+    else if (
+      // A re-sent key (its stored row was REJECTED) is written again with its new arrival.
+      fresh.has(row.idempotencyKey) ||
+      stored.outcome !== row.outcome ||
+      stored.fromState !== row.fromState ||
+      stored.toState !== row.toState ||
+      stored.reason !== row.reason ||
+      stored.occurredAt.getTime() !== row.occurredAt.getTime()
+    )
+      plan.revised.push(row);
+  }
+  for (const key of feed.decided.keys())
+    if (!kept.has(key)) plan.removed.push({ orderId: rows[0]?.orderId ?? '', idempotencyKey: key });
+}
+
 /** History rows of a fold (each event after the steps it implied) and the answers of new events. */
-function writeFold(plan: Plan, orderId: string, fold: FoldResult<FoldItem>) {
+function writeFold(plan: Plan, orderId: string, fold: FoldResult<FoldItem>, history: HistoryRow[]) {
   const impliedBy = new Map<string, typeof fold.implied>();
   for (const step of fold.implied) {
     const steps = impliedBy.get(step.impliedBy) ?? [];
@@ -176,7 +208,7 @@ function writeFold(plan: Plan, orderId: string, fold: FoldResult<FoldItem>) {
   for (const folded of fold.events) {
     const { event } = folded;
     for (const step of impliedBy.get(event.idempotencyKey) ?? [])
-      plan.history.push({
+      history.push({
         orderId,
         source: 'SYSTEM',
         type: IMPLIED_STEP_TYPE,
@@ -189,7 +221,7 @@ function writeFold(plan: Plan, orderId: string, fold: FoldResult<FoldItem>) {
         reason: `implied by ${step.impliedByType} (${step.impliedBy})`,
         payload: { impliedBy: step.impliedBy, impliedByType: step.impliedByType },
       });
-    plan.history.push({
+    history.push({
       orderId,
       source: event.source,
       type: event.type,

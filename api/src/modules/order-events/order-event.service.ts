@@ -14,6 +14,7 @@ import {
   loadEventFacts,
   loadOrderFeeds,
   lockOrders,
+  reviseHistory,
   updateStates,
 } from './order-event.sql.js';
 import { orderEventSettings } from './order-event-settings.js';
@@ -129,13 +130,14 @@ export async function applyOrderEvents(
       now: receivedAt,
       pendingTtlMs: opts.pendingTtlMs ?? orderEventSettings.pendingTtlMs,
     });
-    await deleteFeedRows(client, plan.rewritten);
+    await deleteFeedRows(client, plan.removed);
     const rowIds = await insertHistory(client, plan.history);
+    for (const [key, id] of await reviseHistory(client, plan.revised)) rowIds.set(key, id);
     await updateStates(client, plan.changes, receivedAt);
     await recordPaymentEvents(client, plan.taken, receivedAt);
     await enqueueOutbox(
       client,
-      plan.changes.map((change) => orderUpdatedEntry(change, rowIds)),
+      plan.changes.map((change) => orderUpdatedEntry(change, rowIds, receivedAt)),
     );
     return plan.decisions;
   });
@@ -157,11 +159,18 @@ const invalid = (index: number, errors: FieldError[]): OrderEventResult => ({
 });
 
 /** Same shape as intake's message; named by the history row of the last applied event. */
-function orderUpdatedEntry(change: PlannedChange, rowIds: Map<string, string>): OutboxEntry {
+function orderUpdatedEntry(
+  change: PlannedChange,
+  rowIds: Map<string, string>,
+  receivedAt: Date,
+): OutboxEntry {
+  // A feed decided again may move the order with an event whose row did not change: then the
+  // call's arrival time tells the message apart from the one that event sent before.
   const rowId = rowIds.get(factKey(change.orderId, change.lastApplied.idempotencyKey));
+  const name = rowId ?? `${change.lastApplied.idempotencyKey}@${receivedAt.toISOString()}`;
   return {
     topic: 'order.updated',
-    dedupeKey: `order.updated:${change.orderId}:event:${rowId ?? change.lastApplied.idempotencyKey}`,
+    dedupeKey: `order.updated:${change.orderId}:event:${name}`,
     payload: {
       orderId: change.orderId,
       channel: change.order.channel,

@@ -140,10 +140,21 @@ export async function loadEventFacts(
   return facts;
 }
 
+/** What a stored feed row says, to write only the rows a new decision changes. */
+export interface StoredDecision {
+  outcome: string;
+  fromState: string | null;
+  toState: string | null;
+  reason: string | null;
+  occurredAt: Date;
+}
+
 /** An order's whole feed, to decide again from the state it had before any of it. */
 export interface OrderFeed {
   base: OrderState;
   events: StoredEvent[];
+  /** Every feed row as stored, implied steps included, by key. */
+  decided: Map<string, StoredDecision>;
 }
 
 /**
@@ -156,9 +167,14 @@ export async function loadOrderFeeds(
   orders: readonly { id: string; state: OrderState }[],
 ): Promise<Map<string, OrderFeed>> {
   const { rows } = await client.query<
-    StoredEventRow & { outcome: string; from_state: string | null; to_state: string | null }
+    StoredEventRow & {
+      outcome: string;
+      from_state: string | null;
+      to_state: string | null;
+      reason: string | null;
+    }
   >(
-    `select ${STORED_COLUMNS}, outcome, from_state, to_state from order_event
+    `select ${STORED_COLUMNS}, outcome, from_state, to_state, reason from order_event
       where order_id = any($1::uuid[]) and (type = any($2::text[]) or type = 'ORDER_CREATED')
       order by id`,
     [orders.map((o) => o.id), FEED_TYPES],
@@ -173,21 +189,70 @@ export async function loadOrderFeeds(
     const reached = new Set(steps.map((r) => r.to_state));
     const start = steps.find((r) => !reached.has(r.from_state)) ?? steps[0];
     const base = (created?.to_state ?? start?.from_state ?? order.state) as OrderState;
-    const events = list
-      .filter((r) => r.type !== 'ORDER_CREATED' && r.type !== IMPLIED_STEP_TYPE)
-      .map(storedEvent);
-    feeds.set(order.id, { base, events });
+    const feedRows = list.filter((r) => r.type !== 'ORDER_CREATED');
+    const events = feedRows.filter((r) => r.type !== IMPLIED_STEP_TYPE).map(storedEvent);
+    const decided = new Map(
+      feedRows.map((r) => [
+        r.idempotency_key,
+        {
+          outcome: r.outcome,
+          fromState: r.from_state,
+          toState: r.to_state,
+          reason: r.reason,
+          occurredAt: r.occurred_at,
+        },
+      ]),
+    );
+    feeds.set(order.id, { base, events, decided });
   }
   return feeds;
 }
 
-/** Removes the feed rows of orders whose feed is written again in full. */
-export async function deleteFeedRows(client: pg.PoolClient, orderIds: readonly string[]): Promise<void> {
-  if (orderIds.length === 0) return;
-  await client.query('delete from order_event where order_id = any($1::uuid[]) and type = any($2::text[])', [
-    orderIds,
-    FEED_TYPES,
-  ]);
+/** Removes feed rows a new decision no longer has (steps no longer implied). */
+export async function deleteFeedRows(
+  client: pg.PoolClient,
+  rows: readonly { orderId: string; idempotencyKey: string }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await client.query(
+    `delete from order_event e using unnest($1::uuid[], $2::text[]) as t(order_id, key)
+      where e.order_id = t.order_id and e.idempotency_key = t.key`,
+    [rows.map((r) => r.orderId), rows.map((r) => r.idempotencyKey)],
+  );
+}
+
+/**
+ * Rewrites stored feed rows whose decision changed when their order's feed was decided again;
+ * returns their ids by `factKey`. A stored event keeps its arrival time; a re-sent one takes the new one.
+ */
+export async function reviseHistory(
+  client: pg.PoolClient,
+  rows: readonly HistoryRow[],
+): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map();
+  const col = <T>(pick: (r: HistoryRow) => T) => rows.map(pick);
+  const result = await client.query<{ id: string; order_id: string; idempotency_key: string }>(
+    `update order_event e
+        set outcome = t.outcome, from_state = t.from_state, to_state = t.to_state, reason = t.reason,
+            occurred_at = t.occurred_at, received_at = t.received_at, payload = t.payload
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+                   $8::jsonb[], $9::timestamptz[])
+         as t(order_id, key, outcome, from_state, to_state, reason, occurred_at, payload, received_at)
+      where e.order_id = t.order_id and e.idempotency_key = t.key
+     returning e.id, e.order_id, e.idempotency_key`,
+    [
+      col((r) => r.orderId),
+      col((r) => r.idempotencyKey),
+      col((r) => r.outcome),
+      col((r) => r.fromState),
+      col((r) => r.toState),
+      col((r) => r.reason),
+      col((r) => r.occurredAt.toISOString()),
+      col((r) => JSON.stringify(r.payload)),
+      col((r) => r.receivedAt.toISOString()),
+    ],
+  );
+  return new Map(result.rows.map((r) => [factKey(r.order_id, r.idempotency_key), String(r.id)]));
 }
 
 type StoredEventRow = {
