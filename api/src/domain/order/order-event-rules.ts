@@ -26,7 +26,30 @@ export const EVENT_TARGET_STATE: Readonly<Record<OrderEventType, OrderState | nu
   CRM_CANCEL_REQUESTED: 'CANCELLED',
   ORDER_CANCELLED: 'CANCELLED',
   CRM_RETURN_REQUESTED: 'RETURNING',
+  CHANNEL_SHIPPED: 'SHIPPED',
+  CHANNEL_DELIVERED: 'DELIVERED',
   NOTE_ADDED: null,
+};
+
+/**
+ * The event a re-sent channel order's status stands for, so the status moves the order through
+ * the lifecycle like any other report; null for statuses a channel never reports on its own.
+ */
+export const CHANNEL_STATUS_EVENT: Readonly<Record<OrderState, OrderEventType | null>> = {
+  CREATED: null,
+  PAID: 'PAYMENT_CONFIRMED',
+  WAREHOUSE_ACCEPTED: null,
+  PICKING: null,
+  PACKED: null,
+  SHIPPED: 'CHANNEL_SHIPPED',
+  IN_TRANSIT: 'CHANNEL_SHIPPED',
+  OUT_FOR_DELIVERY: 'CHANNEL_SHIPPED',
+  DELIVERED: 'CHANNEL_DELIVERED',
+  CANCELLED: 'ORDER_CANCELLED',
+  DELIVERY_FAILED: null,
+  RETURNING: null,
+  RETURNED: null,
+  REFUNDED: 'PAYMENT_REFUNDED',
 };
 
 /** What the pool knows about an order when an event for it arrives. */
