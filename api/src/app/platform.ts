@@ -108,6 +108,7 @@ export async function startPlatform(
     orderEventSettings.pendingTtlMs = config.pendingEventTtlHours * 3_600_000;
     startRouting({
       allowLocalWebhooks: config.wecomAllowLocal,
+      minParseConfidence: config.routingMinParseConfidence,
       divisionFile: config.divisionDataFile,
       logger,
     });

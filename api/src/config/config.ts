@@ -31,6 +31,8 @@ export interface Config {
   trackingSiteDir: string;
   /** Address-parse success rate below which routing pauses, in (0, 1]. @default 0.95 */
   routingParseThreshold: number;
+  /** A parsed address read with less confidence than this holds the order for a person. @default 0.6 */
+  routingMinParseConfidence: number;
   /** Minutes of address-parse results the rate is taken over. @default 15 */
   routingHealthWindowMinutes: number;
   /** Fewer parses than this in the window (overall or per channel) decide nothing. @default 20 */
@@ -199,6 +201,7 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     outboxSweepMs: intVar(env, 'OUTBOX_SWEEP_MS', 5000, 100, 600_000),
     trackingSiteDir: env.TRACKING_SITE_DIR?.trim() || 'tracking-site/dist',
     routingParseThreshold: ratioVar(env, 'ROUTING_PARSE_THRESHOLD', 0.95),
+    routingMinParseConfidence: ratioVar(env, 'ROUTING_MIN_PARSE_CONFIDENCE', 0.6),
     routingHealthWindowMinutes: intVar(env, 'ROUTING_HEALTH_WINDOW_MINUTES', 15, 1, 1440),
     routingHealthMinSamples: intVar(env, 'ROUTING_HEALTH_MIN_SAMPLES', 20, 1, 1_000_000),
     routingAutoResume: boolVar(env, 'ROUTING_AUTO_RESUME', true),
