@@ -287,7 +287,13 @@ describe('routing at intake', () => {
     expect(decision.groupId).toBeNull();
     expect(decision.reason).toContain(`置信度 ${decision.addressParse.confidence} 低于 0.6`);
 
-    const clear = { province: '浙江省', city: '杭州市', district: '西湖区', street: null, detail: '文三路100号' };
+    const clear = {
+      province: '浙江省',
+      city: '杭州市',
+      district: '西湖区',
+      street: null,
+      detail: '文三路100号',
+    };
     expect(decideRouting(inputs, { ...subject, address: clear }).holdReason).toBeNull();
   });
 
