@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { NormalizedOrder } from '../../domain/intake/normalized-order.js';
 import { parseChannelOrder } from '../../domain/intake/parse-channel-order.js';
+import { checkTotals } from '../../domain/intake/totals-check.js';
 import { CHANNEL_STATUS_EVENT } from '../../domain/order/order-event-rules.js';
 import type { Channel } from '../../domain/order/order-types.js';
 import type { FieldError } from '../../domain/shared/result.js';
@@ -52,12 +53,18 @@ export async function submitChannelOrders(
       ],
     };
   }
-  const accepted: { index: number; order: NormalizedOrder }[] = [];
+  const accepted: { index: number; order: NormalizedOrder; warnings: FieldError[] }[] = [];
   const errors: FieldError[] = [];
+  const at = (index: number) => (e: FieldError) => ({ ...e, field: `orders[${index}].${e.field}` });
   payloads.forEach((raw, index) => {
     const parsed = parseChannelOrder(channel, raw);
-    if (parsed.ok) accepted.push({ index, order: parsed.value });
-    else errors.push(...parsed.errors.map((e) => ({ ...e, field: `orders[${index}].${e.field}` })));
+    if (!parsed.ok) {
+      errors.push(...parsed.errors.map(at(index)));
+      return;
+    }
+    const totals = checkTotals(parsed.value);
+    if (totals.errors.length > 0) errors.push(...totals.errors.map(at(index)));
+    else accepted.push({ index, order: parsed.value, warnings: totals.warnings });
   });
   const orders = accepted.map((a) => a.order);
   const routing =
@@ -69,7 +76,7 @@ export async function submitChannelOrders(
     channelOrderNo: row.channelOrderNo,
     outcome: row.outcome,
     state: row.state,
-    warnings: [],
+    warnings: [...accepted[i].warnings],
   }));
   await takeChannelStatuses(pool, orders, written, results, now);
   return { results, errors };
