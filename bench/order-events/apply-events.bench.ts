@@ -11,6 +11,7 @@ import {
   type OrderEventSubmission,
 } from '../../api/src/modules/order-events/order-event.service.js';
 import { freePort } from '../../test/support/free-port.js';
+import { Prng } from '../support/prng.js';
 
 /**
  * Lifecycle event throughput of `applyOrderEvents` on the embedded PostgreSQL (fsync on): per call,
@@ -23,12 +24,19 @@ import { freePort } from '../../test/support/free-port.js';
  * CALLERS > 1 splits the orders into that many disjoint groups, each sent by its own caller at the
  * same time, as webhooks from several systems arrive.
  *
- * Run: npx tsx bench/order-events/apply-events.bench.ts   (ORDERS=20000 BATCHES=500,1000 CALLERS=1)
+ * Each batch size runs twice on databases of their own: the feed in order, then the same feed with
+ * EARLY (default 30 %) of the events after the first step arriving early, before the event of the
+ * step before them (seeded, so every run sends the same feed). An early event either applies with
+ * the steps it implies or waits as PENDING; the late event it overtook then has the order's feed
+ * decided again.
+ *
+ * Run: npx tsx bench/order-events/apply-events.bench.ts   (ORDERS=20000 BATCHES=500,1000 CALLERS=1 EARLY=0.3)
  */
 
 const ORDERS = Number(process.env.ORDERS ?? 20_000);
 const BATCH_SIZES = (process.env.BATCHES ?? '500,1000').split(',').map(Number);
 const CALLERS = Number(process.env.CALLERS ?? 1);
+const EARLY = Number(process.env.EARLY ?? 0.3);
 const STEPS: [string, string][] = [
   ['WMS_ACCEPTED', 'WMS'],
   ['WMS_PICKING_STARTED', 'WMS'],
@@ -40,24 +48,34 @@ const STEPS: [string, string][] = [
 ];
 const BASE = Date.parse('2026-11-25T00:00:00Z');
 
-function stream(ids: readonly string[]): OrderEventSubmission[] {
-  const events: OrderEventSubmission[] = [];
+function stream(ids: readonly string[], early: number): OrderEventSubmission[] {
+  // One block per step; an early event joins the block before, ahead of its order's event there.
+  const blocks: OrderEventSubmission[][] = STEPS.map(() => []);
+  const position = new Map<string, number>();
   let n = 0;
   STEPS.forEach(([type, source], step) => {
     ids.forEach((orderId, i) => {
       const at = new Date(BASE + step * 600_000 + i).toISOString();
       const event = { source, type, idempotencyKey: `${type}:${i}`, occurredAt: at, payload: { scan: step } };
-      events.push({ orderRef: { orderId }, event });
+      const submission = { orderRef: { orderId }, event };
+      const before = position.get(orderId);
+      if (step > 0 && before !== undefined && Prng.for(7, step, i).chance(early)) {
+        blocks[step - 1].splice(before, 0, submission);
+        position.set(orderId, blocks[step].length);
+      } else {
+        position.set(orderId, blocks[step].length);
+        blocks[step].push(submission);
+      }
       n += 1;
-      if (step > 0 && n % 50 === 0) events.push({ orderRef: { orderId }, event }); // re-send
+      if (step > 0 && n % 50 === 0) blocks[step].push({ orderRef: { orderId }, event }); // re-send
       if (step > 1 && n % 50 === 25) {
         const [oldType, oldSource] = STEPS[step - 2];
         const late = { source: oldSource, type: oldType, idempotencyKey: `late:${n}`, occurredAt: at };
-        events.push({ orderRef: { orderId }, event: late });
+        blocks[step].push({ orderRef: { orderId }, event: late });
       }
     });
   });
-  return events;
+  return blocks.flat();
 }
 
 const ADDRESS = JSON.stringify({
@@ -78,7 +96,14 @@ const ITEMS = JSON.stringify(
   })),
 );
 
-async function run(adminUrl: string, batchSize: number, orders: number, name: string, report: boolean) {
+async function run(
+  adminUrl: string,
+  batchSize: number,
+  orders: number,
+  name: string,
+  report: boolean,
+  early = 0,
+): Promise<number> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
@@ -101,7 +126,12 @@ async function run(adminUrl: string, batchSize: number, orders: number, name: st
   );
   await pool.query('vacuum analyze orders');
   const ids = rows.map((r) => r.id);
-  const groups = Array.from({ length: CALLERS }, (_, c) => stream(ids.filter((_, i) => i % CALLERS === c)));
+  const groups = Array.from({ length: CALLERS }, (_, c) =>
+    stream(
+      ids.filter((_, i) => i % CALLERS === c),
+      early,
+    ),
+  );
   const total = groups.reduce((n, g) => n + g.length, 0);
   const outcomes = new Map<string, number>();
   const started = performance.now();
@@ -117,16 +147,20 @@ async function run(adminUrl: string, batchSize: number, orders: number, name: st
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const { rows: counts } = await pool.query<{ history: string; outbox: string }>(
-    `select (select count(*) from order_event) as history, (select count(*) from outbox_message) as outbox`,
+  const { rows: counts } = await pool.query<{ history: string; outbox: string; delivered: string }>(
+    `select (select count(*) from order_event) as history, (select count(*) from outbox_message) as outbox,
+            (select count(*) from orders where state = 'DELIVERED') as delivered`,
   );
   await pool.end();
-  if (!report) return;
+  const rate = total / seconds;
+  if (!report) return rate;
+  const feed = early > 0 ? `${Math.round(early * 100)} % early` : 'in order';
   console.log(
-    `batch ${batchSize}, ${CALLERS} caller(s): ${total} events in ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} events/s` +
+    `batch ${batchSize}, ${CALLERS} caller(s), ${feed}: ${total} events in ${seconds.toFixed(2)} s = ${Math.round(rate)} events/s` +
       ` (slowest call ${slowest.toFixed(0)} ms; ${JSON.stringify(Object.fromEntries(outcomes))};` +
-      ` history ${counts[0].history}, outbox ${counts[0].outbox})`,
+      ` history ${counts[0].history}, outbox ${counts[0].outbox}, delivered ${counts[0].delivered}/${orders})`,
   );
+  return rate;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'orderops-bench-events-'));
@@ -139,7 +173,11 @@ const database = await startEmbeddedPostgres({
 try {
   console.log(`${cpus().length} CPUs, ${ORDERS} orders × ${STEPS.length} steps`);
   await run(database.url, 500, 2_000, 'bench_events_warmup', false);
-  for (const size of BATCH_SIZES) await run(database.url, size, ORDERS, `bench_events_${size}`, true);
+  for (const size of BATCH_SIZES) {
+    const inOrder = await run(database.url, size, ORDERS, `bench_events_${size}`, true);
+    const shuffled = await run(database.url, size, ORDERS, `bench_events_${size}_early`, true, EARLY);
+    console.log(`batch ${size}: early feed at ${(shuffled / inOrder).toFixed(2)}× the in-order rate`);
+  }
 } finally {
   await database.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { FlowHealthState } from '../modules/flow-health/flow-health-state.entity
 import { OrderNote } from '../modules/order-events/order-note.entity.js';
 import { Order } from '../modules/orders/order.entity.js';
 import { OrderEvent } from '../modules/orders/order-event.entity.js';
+import { OrderPayment } from '../modules/payments/order-payment.entity.js';
 import { FreshnessAlert } from '../modules/reports/freshness-alert.entity.js';
 import { TimeoutReportSnapshot } from '../modules/reports/timeout-report-snapshot.entity.js';
 import { AddressParseStat } from '../modules/routing/address-parse-stat.entity.js';
@@ -23,6 +24,7 @@ export const ENTITIES = [
   OutboxMessage,
   Order,
   OrderEvent,
+  OrderPayment,
   StaffUser,
   ApiClient,
   PlatformSecret,

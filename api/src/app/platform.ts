@@ -19,6 +19,7 @@ import { createScheduler, type Scheduler } from '../infra/scheduler/scheduler.js
 import { scheduleDemoSimulator } from '../jobs/demo-simulator.job.js';
 import { scheduleFlowHealthCheck } from '../jobs/flow-health-check.job.js';
 import { scheduleOutboxDispatch } from '../jobs/outbox-dispatch.job.js';
+import { schedulePendingEventsExpiry } from '../jobs/pending-events-expiry.job.js';
 import { scheduleDailyTimeoutReport } from '../jobs/report-daily-timeout.job.js';
 import { scheduleFreshnessCheck } from '../jobs/report-freshness-check.job.js';
 import { scheduleSlaSweep } from '../jobs/sla-sweep.job.js';
@@ -30,6 +31,7 @@ import { FlowHealthService } from '../modules/flow-health/flow-health.service.js
 import { loadOpsSnapshot } from '../modules/flow-health/flow-health-metrics.js';
 import { flowHealthSettings } from '../modules/flow-health/flow-health-settings.js';
 import { rerouteHeldOrders } from '../modules/flow-health/reroute-held.js';
+import { orderEventSettings } from '../modules/order-events/order-event-settings.js';
 import { FRESHNESS_WINDOW_MINUTES, FreshnessMonitor } from '../modules/reports/freshness-monitor.js';
 import { mountReports } from '../modules/reports/report-routes.js';
 import { ensureRoutingDefaults } from '../modules/routing/routing-rules.store.js';
@@ -105,8 +107,10 @@ export async function startPlatform(
       },
       logger,
     });
+    orderEventSettings.pendingTtlMs = config.pendingEventTtlHours * 3_600_000;
     startRouting({
       allowLocalWebhooks: config.wecomAllowLocal,
+      minParseConfidence: config.routingMinParseConfidence,
       divisionFile: config.divisionDataFile,
       logger,
     });
@@ -143,6 +147,7 @@ export async function startPlatform(
         opsWebhookUrl: config.opsWecomWebhookUrl,
         logger,
       });
+      await schedulePendingEventsExpiry(scheduler.agenda, { pool, logger });
       await scheduleFreshnessCheck(scheduler.agenda, { monitor: freshness });
       await scheduleDailyTimeoutReport(scheduler.agenda, { pool, logger });
       await scheduleDemoSimulator(scheduler.agenda, { pool, logger, enabled: config.demoSimulator });

@@ -31,6 +31,8 @@ export interface Config {
   trackingSiteDir: string;
   /** Address-parse success rate below which routing pauses, in (0, 1]. @default 0.95 */
   routingParseThreshold: number;
+  /** A parsed address read with less confidence than this holds the order for a person. @default 0.6 */
+  routingMinParseConfidence: number;
   /** Minutes of address-parse results the rate is taken over. @default 15 */
   routingHealthWindowMinutes: number;
   /** Fewer parses than this in the window (overall or per channel) decide nothing. @default 20 */
@@ -39,6 +41,8 @@ export interface Config {
   routingAutoResume: boolean;
   /** How often the worker checks the address-parse rate, in seconds. @default 30 */
   flowHealthCheckSeconds: number;
+  /** Hours an event that does not fit its order yet waits as PENDING before it is REJECTED. @default 48 */
+  pendingEventTtlHours: number;
   /** How often the worker's SLA sweep judges the orders whose check is due, in seconds. @default 15 */
   slaSweepSeconds: number;
   /** Orders one SLA sweep batch claims (and writes in one transaction). @default 1000 */
@@ -197,10 +201,12 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     outboxSweepMs: intVar(env, 'OUTBOX_SWEEP_MS', 5000, 100, 600_000),
     trackingSiteDir: env.TRACKING_SITE_DIR?.trim() || 'tracking-site/dist',
     routingParseThreshold: ratioVar(env, 'ROUTING_PARSE_THRESHOLD', 0.95),
+    routingMinParseConfidence: ratioVar(env, 'ROUTING_MIN_PARSE_CONFIDENCE', 0.6),
     routingHealthWindowMinutes: intVar(env, 'ROUTING_HEALTH_WINDOW_MINUTES', 15, 1, 1440),
     routingHealthMinSamples: intVar(env, 'ROUTING_HEALTH_MIN_SAMPLES', 20, 1, 1_000_000),
     routingAutoResume: boolVar(env, 'ROUTING_AUTO_RESUME', true),
     flowHealthCheckSeconds: intVar(env, 'FLOW_HEALTH_CHECK_SECONDS', 30, 1, 3600),
+    pendingEventTtlHours: intVar(env, 'PENDING_EVENT_TTL_HOURS', 48, 1, 24 * 365),
     slaSweepSeconds: intVar(env, 'SLA_SWEEP_SECONDS', 15, 1, 3600),
     slaSweepBatch: intVar(env, 'SLA_SWEEP_BATCH', 1000, 1, 50_000),
     opsWecomWebhookUrl: webhookUrlVar(env, 'OPS_WECOM_WEBHOOK_URL'),

@@ -91,7 +91,7 @@ describe('flowHealth, pauseRouting and resumeRouting over GraphQL', () => {
     await insertOrder(db.pool, { detail: '  ', channel: 'JD', createdAt: minutesAgo(30) });
     await insertOrder(db.pool, { items: [], holdReason: 'ROUTING_PAUSED', createdAt: minutesAgo(3) });
     await insertOrder(db.pool, { buyerPhone: '', items: [], holdReason: 'ROUTING_PAUSED', state: 'CREATED' });
-    // Not open any more: not counted as incomplete, but still held.
+    // Not open any more: neither incomplete nor held back (a hold left on a shipped order holds nothing).
     await insertOrder(db.pool, { buyerPhone: '', state: 'SHIPPED', holdReason: 'ADDRESS_UNPARSED' });
     // A channel silent for eight hours.
     await insertOrder(db.pool, { channel: 'DOUYIN', createdAt: minutesAgo(8 * 60) });
@@ -158,10 +158,7 @@ describe('flowHealth, pauseRouting and resumeRouting over GraphQL', () => {
       { ruleId: 'DEFAULT', hits: 30 },
       { ruleId: 'east-china', hits: 12 },
     ]);
-    expect(health.heldOrders).toEqual([
-      { reason: 'ROUTING_PAUSED', count: 2 },
-      { reason: 'ADDRESS_UNPARSED', count: 1 },
-    ]);
+    expect(health.heldOrders).toEqual([{ reason: 'ROUTING_PAUSED', count: 2 }]);
     expect(health.opsAlerts).toEqual({ configured: false, failedDeliveries: 0 });
     const problems = health.problems as string[];
     expect(problems).toEqual([
@@ -170,7 +167,6 @@ describe('flowHealth, pauseRouting and resumeRouting over GraphQL', () => {
       '2 个未发货订单缺少收件手机号，无法派送与通知：请向渠道补全或联系买家。',
       '1 个未发货订单缺少详细地址，无法派送：请向渠道补全或联系买家。',
       '2 个未发货订单没有商品明细，仓库无法拣货：请核对渠道推送的订单数据。',
-      '1 个订单因 ADDRESS_UNPARSED 挂起，需人工处理。',
       '抖音(DOUYIN) 已 8小时 没有新订单进入：请检查该渠道接口授权与推送。',
       'WMS 已 7小时 没有推送事件：请检查与 WMS 的对接。',
       '运维企业微信群未配置（OPS_WECOM_WEBHOOK_URL）：暂停/恢复分配的告警只记录在日志和历史中，请配置群机器人地址。',

@@ -34,6 +34,7 @@ describe('applyOrderEvents', () => {
       fromState: 'PAID',
       toState: 'WAREHOUSE_ACCEPTED',
       reason: null,
+      impliedSteps: [],
       errors: [],
     });
     const row = await orderRow(db.pool, order.id);
@@ -141,7 +142,8 @@ describe('applyOrderEvents', () => {
       [{ orderRef, event: ev('WMS_SHIPPED', 'WMS', 10) }],
       new Date(RECEIVED_AT.getTime() + 60_000),
     );
-    expect(late[0]).toMatchObject({ outcome: 'STALE', fromState: 'DELIVERED', toState: null });
+    // Decided where it belongs in time: the order was IN_TRANSIT at 10:10, already past SHIPPED.
+    expect(late[0]).toMatchObject({ outcome: 'STALE', fromState: 'IN_TRANSIT', toState: null });
     expect(late[0].reason).toMatch(/arrived late/);
     expect((await orderRow(db.pool, order.id)).state).toBe('DELIVERED');
     const history = await historyOf(db.pool, order.id);
@@ -151,43 +153,74 @@ describe('applyOrderEvents', () => {
     ]);
     expect(history[1].reason).toBe(late[0].reason);
     expect(history[1].received_at.getTime() - history[1].occurred_at.getTime()).toBeGreaterThan(0);
+    // The delivery keeps its own arrival time; the state did not move again, so no second message.
+    expect(history[0].received_at).toEqual(RECEIVED_AT);
     expect(await outboxOf(db.pool, order.id)).toHaveLength(1);
   });
 
-  it('rejects an illegal move with the reason, and decides the same key again once the order caught up', async () => {
-    const order = await seedOrder(db.pool, 'PAID');
+  it('rejects a move that contradicts the order with the reason, and decides the same key again when re-sent', async () => {
+    const order = await seedOrder(db.pool, 'CANCELLED');
     const orderRef = { orderId: order.id };
     const [rejected] = await applyOrderEvents(
       db.pool,
-      [{ orderRef, event: ev('WMS_PACKED', 'WMS', 30, 'pack-1') }],
+      [{ orderRef, event: ev('TMS_DELIVERED', 'TMS', 30, 'pack-1') }],
       RECEIVED_AT,
     );
     expect(rejected.outcome).toBe('REJECTED');
-    expect(rejected.reason).toMatch(/^WMS_PACKED: /);
-    expect((await orderRow(db.pool, order.id)).state).toBe('PAID');
+    expect(rejected.reason).toMatch(/^TMS_DELIVERED: order cannot move from CANCELLED to DELIVERED/);
+    expect((await orderRow(db.pool, order.id)).state).toBe('CANCELLED');
     expect((await historyOf(db.pool, order.id))[0]).toMatchObject({
       outcome: 'REJECTED',
-      from_state: 'PAID',
+      from_state: 'CANCELLED',
     });
     expect(await outboxOf(db.pool, order.id)).toHaveLength(0);
 
     const later = new Date(RECEIVED_AT.getTime() + 60_000);
-    const retried = await applyOrderEvents(
+    const [again] = await applyOrderEvents(
       db.pool,
-      [
-        { orderRef, event: ev('WMS_PICKING_STARTED', 'WMS', 20) },
-        { orderRef, event: ev('WMS_PACKED', 'WMS', 30, 'pack-1') },
-      ],
+      [{ orderRef, event: ev('TMS_DELIVERED', 'TMS', 30, 'pack-1') }],
       later,
     );
-    expect(retried.map((r) => r.outcome)).toEqual(['APPLIED', 'APPLIED']);
+    expect(again.outcome).toBe('REJECTED');
     const history = await historyOf(db.pool, order.id);
-    expect(history.map((h) => [h.idempotency_key, h.outcome])).toEqual([
-      ['pack-1', 'APPLIED'],
-      ['WMS_PICKING_STARTED-20', 'APPLIED'],
-    ]);
+    expect(history).toHaveLength(1);
     expect(history[0].received_at).toEqual(later);
-    expect((await orderRow(db.pool, order.id)).state).toBe('PACKED');
+  });
+
+  it('keeps an early event PENDING and applies it, with the steps it implies, in the call that makes it fit', async () => {
+    const order = await seedOrder(db.pool, 'CREATED');
+    const orderRef = { orderId: order.id };
+    const [early] = await applyOrderEvents(
+      db.pool,
+      [{ orderRef, event: ev('WMS_PACKED', 'WMS', 30, 'pack-1') }],
+      RECEIVED_AT,
+    );
+    expect(early).toMatchObject({ outcome: 'PENDING', fromState: 'CREATED', toState: null });
+    expect(early.reason).toMatch(/arrived early/);
+    expect((await orderRow(db.pool, order.id)).state).toBe('CREATED');
+    expect(await outboxOf(db.pool, order.id)).toHaveLength(0);
+
+    const later = new Date(RECEIVED_AT.getTime() + 60_000);
+    const [paid] = await applyOrderEvents(
+      db.pool,
+      [{ orderRef, event: ev('PAYMENT_CONFIRMED', 'PAYMENT', 20) }],
+      later,
+    );
+    expect(paid).toMatchObject({ outcome: 'APPLIED', fromState: 'CREATED', toState: 'PAID' });
+    const row = await orderRow(db.pool, order.id);
+    expect(row.state).toBe('PACKED');
+    expect(row.state_entered_at.PICKING).toBe('2026-11-25T02:30:00.000Z');
+    const history = await historyOf(db.pool, order.id);
+    expect(history.map((h) => [h.idempotency_key, h.outcome, h.from_state, h.to_state])).toEqual([
+      ['pack-1', 'APPLIED', 'PICKING', 'PACKED'],
+      ['PAYMENT_CONFIRMED-20', 'APPLIED', 'CREATED', 'PAID'],
+      ['implied:WAREHOUSE_ACCEPTED', 'IMPLIED', 'PAID', 'WAREHOUSE_ACCEPTED'],
+      ['implied:PICKING', 'IMPLIED', 'WAREHOUSE_ACCEPTED', 'PICKING'],
+    ]);
+    // The early event keeps the time it arrived; the steps say what implied them.
+    expect(history[0].received_at).toEqual(RECEIVED_AT);
+    expect(history[2].reason).toBe('implied by WMS_PACKED (pack-1)');
+    expect(await outboxOf(db.pool, order.id)).toHaveLength(1);
   });
 
   it('reports unknown orders and malformed events as INVALID and still commits the valid ones', async () => {

@@ -8,11 +8,19 @@ const fixture = (name: string) =>
   JSON.parse(readFileSync(`test/fixtures/channels/${name}.json`, 'utf8')) as Record<string, unknown>;
 
 const SUBMIT = `mutation ($input: SubmitOrdersInput!) { submitOrders(input: $input) {
-  results { index orderId channelOrderNo outcome state } userErrors { field code message } } }`;
+  results { index orderId channelOrderNo outcome state warnings { field code message } }
+  userErrors { field code message } } }`;
 
 interface Submitted {
   submitOrders: {
-    results: { index: number; orderId: string; channelOrderNo: string; outcome: string; state: string }[];
+    results: {
+      index: number;
+      orderId: string;
+      channelOrderNo: string;
+      outcome: string;
+      state: string;
+      warnings: { field: string; code: string; message: string }[];
+    }[];
     userErrors: { field: string; code: string; message: string }[];
   };
 }
@@ -156,7 +164,15 @@ describe('order intake through submitOrders', () => {
     const result = await submit(c.channel, [fixture(c.fixture)]);
     expect(result.userErrors).toEqual([]);
     expect(result.results).toEqual([
-      { index: 0, orderId: expect.any(String), channelOrderNo: c.no, outcome: 'CREATED', state: c.state },
+      {
+        index: 0,
+        orderId: expect.any(String),
+        channelOrderNo: c.no,
+        outcome: 'CREATED',
+        state: c.state,
+        // Douyin's platform subsidy (pay_amount below order_amount) is a warning; see totals-check.
+        warnings: c.channel === 'DOUYIN' ? [expect.objectContaining({ code: 'PAID_BELOW_TOTAL' })] : [],
+      },
     ]);
     const r = await row(c.channel, c.no);
     expect(r.business_type).toBe(c.type);
@@ -186,7 +202,7 @@ describe('order intake through submitOrders', () => {
       ...base,
       orderNo: `WSBULK${String(i).padStart(5, '0')}`,
       totalCents: 26800 + i,
-      goodsCents: 25800 + i,
+      shippingCents: 1000 + i,
       paidCents: 26800 + i,
     }));
     const started = Date.now();
@@ -274,11 +290,12 @@ describe('order intake through submitOrders', () => {
       updatedAt: '2026-11-20T15:00:00+08:00',
       shippingCents: 0,
       totalCents: 25800,
+      paidCents: 25800,
     };
     const updated = await submit('WEBSHOP', [newer]);
     expect(updated.results[0]).toMatchObject({ orderId, outcome: 'UPDATED' });
 
-    const older = { ...original, updatedAt: '2026-11-20T14:00:00+08:00', totalCents: 1 };
+    const older = { ...original, updatedAt: '2026-11-20T14:00:00+08:00', totalCents: 100, paidCents: 100 };
     const stale = await submit('WEBSHOP', [older]);
     expect(stale.results[0]).toMatchObject({ orderId, outcome: 'UNCHANGED' });
 
@@ -292,6 +309,46 @@ describe('order intake through submitOrders', () => {
     expect(Number(rows[0].shipping_cents)).toBe(0);
     expect(rows[0].source_updated_at.toISOString()).toBe('2026-11-20T07:00:00.000Z');
     expect(rows[0].version).toBe(2);
+  });
+
+  it('answers UPDATED only when something changed, moves the state from a re-sent status, and reports one it cannot take', async () => {
+    const original = withNumber('WEBSHOP', fixture('webshop-custom'), 'HONEST');
+    const first = await submit('WEBSHOP', [original]);
+    expect(first.results[0]).toMatchObject({ outcome: 'CREATED', state: 'PAID' });
+    const orderId = first.results[0].orderId;
+
+    // Newer, but the same data: nothing stored changes.
+    const sameData = await submit('WEBSHOP', [{ ...original, updatedAt: '2026-11-20T14:30:00+08:00' }]);
+    expect(sameData.results[0]).toMatchObject({ outcome: 'UNCHANGED', state: 'PAID', warnings: [] });
+
+    // Delivered on the web shop with no warehouse or carrier feed: the steps between are implied.
+    const delivered = await submit('WEBSHOP', [
+      { ...original, status: 'DELIVERED', updatedAt: '2026-11-22T10:00:00+08:00' },
+    ]);
+    expect(delivered.results[0]).toMatchObject({ outcome: 'UPDATED', state: 'DELIVERED', warnings: [] });
+    const { rows: history } = await api.pool.query<{ type: string; outcome: string }>(
+      `select type, outcome from order_event where order_id = $1 and outcome in ('APPLIED', 'IMPLIED') order by id`,
+      [orderId],
+    );
+    expect(history.filter((h) => h.outcome === 'IMPLIED')).toHaveLength(5);
+    expect(history.at(-1)).toEqual({ type: 'CHANNEL_DELIVERED', outcome: 'APPLIED' });
+
+    // A cancel after delivery cannot be taken: reported with the reason and kept in the history.
+    const cancelled = await submit('WEBSHOP', [
+      { ...original, status: 'CANCELLED', updatedAt: '2026-11-23T10:00:00+08:00' },
+    ]);
+    expect(cancelled.results[0]).toMatchObject({ outcome: 'UPDATED', state: 'DELIVERED' });
+    expect(cancelled.results[0].warnings).toEqual([
+      expect.objectContaining({ field: 'status', code: 'STATUS_NOT_TAKEN' }),
+    ]);
+    expect(cancelled.results[0].warnings[0].message).toMatch(
+      /REJECTED: ORDER_CANCELLED: order cannot move from DELIVERED/,
+    );
+    const { rows: kept } = await api.pool.query<{ outcome: string }>(
+      `select outcome from order_event where order_id = $1 and type = 'ORDER_CANCELLED'`,
+      [orderId],
+    );
+    expect(kept).toEqual([{ outcome: 'REJECTED' }]);
   });
 
   it('refuses a partner key writing another channel', async () => {

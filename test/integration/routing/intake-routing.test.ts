@@ -271,6 +271,32 @@ describe('routing at intake', () => {
     }
   });
 
+  it('holds an address read with too little confidence for a person, with the reason', async () => {
+    const inputs = { ...(await readRoutingInputs(db.pool)), minParseConfidence: 0.6 };
+    const subject = {
+      channel: 'TAOBAO' as const,
+      businessType: 'NORMAL' as const,
+      totalCents: 100,
+      categories: [],
+    };
+    const vague = { province: null, city: null, district: null, street: null, detail: '北京'.repeat(500) };
+    const decision = decideRouting(inputs, { ...subject, address: vague });
+    expect(decision.addressParse.ok).toBe(true);
+    expect(decision.addressParse.confidence).toBeLessThan(0.6);
+    expect(decision.holdReason).toBe('ADDRESS_LOW_CONFIDENCE');
+    expect(decision.groupId).toBeNull();
+    expect(decision.reason).toContain(`置信度 ${decision.addressParse.confidence} 低于 0.6`);
+
+    const clear = {
+      province: '浙江省',
+      city: '杭州市',
+      district: '西湖区',
+      street: null,
+      detail: '文三路100号',
+    };
+    expect(decideRouting(inputs, { ...subject, address: clear }).holdReason).toBeNull();
+  });
+
   it('keeps the group of a re-sent order, and routes a re-sent order that was held', async () => {
     const [first] = await submit(db, [{ no: 'WS-RESEND-1' }], NOW);
     const [held] = await submit(

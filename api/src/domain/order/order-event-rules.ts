@@ -1,4 +1,5 @@
 import type { TransitionRefusalCode } from '../fsm/fsm.js';
+import { impliedSteps } from './implied-steps.js';
 import type { OrderEvent, OrderEventType } from './order-events.js';
 import { hasPassed, orderLifecycle, progressRank } from './order-lifecycle.js';
 import type { OrderState } from './order-types.js';
@@ -25,7 +26,30 @@ export const EVENT_TARGET_STATE: Readonly<Record<OrderEventType, OrderState | nu
   CRM_CANCEL_REQUESTED: 'CANCELLED',
   ORDER_CANCELLED: 'CANCELLED',
   CRM_RETURN_REQUESTED: 'RETURNING',
+  CHANNEL_SHIPPED: 'SHIPPED',
+  CHANNEL_DELIVERED: 'DELIVERED',
   NOTE_ADDED: null,
+};
+
+/**
+ * The event a re-sent channel order's status stands for, so the status moves the order through
+ * the lifecycle like any other report; null for statuses a channel never reports on its own.
+ */
+export const CHANNEL_STATUS_EVENT: Readonly<Record<OrderState, OrderEventType | null>> = {
+  CREATED: null,
+  PAID: 'PAYMENT_CONFIRMED',
+  WAREHOUSE_ACCEPTED: null,
+  PICKING: null,
+  PACKED: null,
+  SHIPPED: 'CHANNEL_SHIPPED',
+  IN_TRANSIT: 'CHANNEL_SHIPPED',
+  OUT_FOR_DELIVERY: 'CHANNEL_SHIPPED',
+  DELIVERED: 'CHANNEL_DELIVERED',
+  CANCELLED: 'ORDER_CANCELLED',
+  DELIVERY_FAILED: null,
+  RETURNING: null,
+  RETURNED: null,
+  REFUNDED: 'PAYMENT_REFUNDED',
 };
 
 /** What the pool knows about an order when an event for it arrives. */
@@ -42,15 +66,16 @@ export interface EventSubject {
 }
 
 export type EventDecision =
-  | { outcome: 'APPLIED'; from: OrderState; to: OrderState }
+  | { outcome: 'APPLIED'; from: OrderState; to: OrderState; implied: OrderState[] }
   | { outcome: 'DUPLICATE' }
+  | { outcome: 'PENDING'; reason: string }
   | { outcome: 'STALE'; reason: string }
   | { outcome: 'REJECTED'; reason: string; code: TransitionRefusalCode }
   | { outcome: 'RECORDED' };
 
 /**
- * Decides what an incoming event does to an order. Events arrive late, twice and out of order;
- * the rules, in this order:
+ * Decides what an incoming event does to an order. Events arrive late, twice, out of order and
+ * with steps missing; the rules, in this order:
  * 1. A key seen before is a DUPLICATE: nothing happens, nothing is stored again.
  * 2. An event that targets no state, or the state the order is already in (another transit
  *    scan), is RECORDED in the history only.
@@ -61,11 +86,13 @@ export type EventDecision =
  * 4. An event for a state the order has already passed (see `hasPassed`: a "shipped" after
  *    "delivered", "picking" after a cancel) is STALE: kept in the history, never applied, so an
  *    order never moves backwards.
- * 5. Anything else contradicts the order and is REJECTED with the lifecycle's reason: a
- *    "shipped" for a cancelled order, a cancel after shipping, a jump forward past states the
- *    lifecycle does not let it skip (PAID → PACKED). Those need a person, not a guess.
- * Only `lastEventOccurredAt` is compared with `occurredAt`, and only in rule 3: across systems,
- * clocks disagree by minutes, so arrival order and rank decide, not timestamps.
+ * 5. A later fact implies the steps before it (`impliedSteps`): a carrier pick-up for a PAID
+ *    order is APPLIED, and the warehouse steps it proves are listed in `implied`.
+ * 6. A state the order can still reach, but only through a step nothing implies (a pick-up
+ *    before the payment), is PENDING: kept, and decided again once the order has moved.
+ * 7. Anything else contradicts the order and is REJECTED with the lifecycle's reason: a
+ *    "shipped" for a cancelled order, a cancel after shipping. Those need a person, not a guess.
+ * Only `lastEventOccurredAt` is compared with `occurredAt`, and only in rule 3.
  */
 export function decideEvent(
   order: EventSubject,
@@ -82,7 +109,7 @@ export function decideEvent(
     const forward = progressRank(to) > progressRank(from);
     const last = order.lastEventOccurredAt;
     if (forward || !last || event.occurredAt.getTime() > last.getTime())
-      return { outcome: 'APPLIED', from, to };
+      return { outcome: 'APPLIED', from, to, implied: [] };
     return {
       outcome: 'STALE',
       reason: `${event.type} happened before the order's last change to ${from}; it belongs to an earlier attempt`,
@@ -92,6 +119,15 @@ export function decideEvent(
     return {
       outcome: 'STALE',
       reason: `${event.type} arrived late: the order is already past ${to}, in ${from}`,
+    };
+  }
+  const implied = impliedSteps(from, to);
+  if (implied !== null && progressRank(to) > progressRank(from))
+    return { outcome: 'APPLIED', from, to, implied };
+  if (orderLifecycle.canReach(from, to) && progressRank(to) > progressRank(from)) {
+    return {
+      outcome: 'PENDING',
+      reason: `${event.type} arrived early: the order is ${from} and can take ${to} only after a step that must be reported (such as the payment); kept until it fits`,
     };
   }
   return { outcome: 'REJECTED', code: check.code, reason: `${event.type}: ${check.reason}` };

@@ -33,6 +33,10 @@ export const EVENT_TYPE_SOURCES = {
   /** The order was closed elsewhere: on the channel, by staff, or by an unpaid-order timeout. */
   ORDER_CANCELLED: ['CHANNEL', 'STAFF', 'SYSTEM'],
   CRM_RETURN_REQUESTED: ['CRM'],
+  /** The channel's order status says the seller shipped (taken from a re-sent channel order). */
+  CHANNEL_SHIPPED: ['CHANNEL'],
+  /** The channel's order status says the buyer received the goods (taken from a re-sent channel order). */
+  CHANNEL_DELIVERED: ['CHANNEL'],
   /** A note for the order's history; changes no state. */
   NOTE_ADDED: ['STAFF', 'CRM', 'SYSTEM'],
 } as const satisfies Record<string, readonly EventSource[]>;

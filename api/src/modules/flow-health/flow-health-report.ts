@@ -48,6 +48,13 @@ export interface HeldOrders {
   count: number;
 }
 
+/** Events kept until their order can take them (see `foldOrderEvents`). */
+export interface PendingEvents {
+  events: number;
+  orders: number;
+  oldestReceivedAt: Date | null;
+}
+
 export interface OutboxCounts {
   pending: number;
   dead: number;
@@ -80,6 +87,7 @@ export interface FlowHealthReport {
   /** Null when routing keeps no rule statistics. */
   ruleHitsToday: RuleHits[] | null;
   heldOrders: HeldOrders[];
+  pendingEvents: PendingEvents;
   outbox: OutboxCounts;
   recentChanges: FlowHealthChangeRow[];
 }
@@ -91,17 +99,27 @@ export async function loadFlowHealthReport(
   now: Date,
   webhooks: WebhookActivity[] = [],
 ): Promise<FlowHealthReport> {
-  const [routing, parse, completeness, activity, ruleHitsToday, heldOrders, outbox, recentChanges] =
-    await Promise.all([
-      service.state(),
-      service.parseHealth(now),
-      loadCompleteness(pool),
-      loadActivity(pool),
-      loadRuleHitsToday(pool, now),
-      loadHeldOrders(pool),
-      loadOutboxCounts(pool),
-      loadRecentChanges(pool, 10),
-    ]);
+  const [
+    routing,
+    parse,
+    completeness,
+    activity,
+    ruleHitsToday,
+    heldOrders,
+    outbox,
+    recentChanges,
+    pendingEvents,
+  ] = await Promise.all([
+    service.state(),
+    service.parseHealth(now),
+    loadCompleteness(pool),
+    loadActivity(pool),
+    loadRuleHitsToday(pool, now),
+    loadHeldOrders(pool),
+    loadOutboxCounts(pool),
+    loadRecentChanges(pool, 10),
+    loadPendingEvents(pool),
+  ]);
   return {
     checkedAt: now,
     routing,
@@ -111,6 +129,7 @@ export async function loadFlowHealthReport(
     webhooks,
     ruleHitsToday,
     heldOrders,
+    pendingEvents,
     outbox,
     recentChanges,
   };
@@ -177,12 +196,24 @@ export async function loadRuleHitsToday(db: pg.Pool, now: Date): Promise<RuleHit
   return rows.map((r) => ({ ruleId: r.rule_id, hits: Number(r.hits) }));
 }
 
+/** Open orders held back, by reason: a hold on a shipped, delivered or cancelled order holds nothing. */
 export async function loadHeldOrders(db: pg.Pool): Promise<HeldOrders[]> {
   const { rows } = await db.query<{ reason: string; count: string }>(
-    `select hold_reason as reason, count(*) as count from orders where hold_reason is not null
+    `select hold_reason as reason, count(*) as count from orders
+      where hold_reason is not null and state = any($1::text[])
       group by hold_reason order by count(*) desc, hold_reason`,
+    [OPEN_STATES],
   );
   return rows.map((r) => ({ reason: r.reason, count: Number(r.count) }));
+}
+
+/** Read through the partial index of waiting events: as cheap as there are few of them. */
+export async function loadPendingEvents(db: pg.Pool): Promise<PendingEvents> {
+  const { rows } = await db.query<{ events: string; orders: string; oldest: Date | null }>(
+    `select count(*) as events, count(distinct order_id) as orders, min(received_at) as oldest
+       from order_event where outcome = 'PENDING'`,
+  );
+  return { events: Number(rows[0].events), orders: Number(rows[0].orders), oldestReceivedAt: rows[0].oldest };
 }
 
 export async function loadOutboxCounts(db: pg.Pool): Promise<OutboxCounts> {

@@ -53,6 +53,7 @@ export class FlowHealthResolver {
         belowThreshold: report.parse.belowThreshold,
       },
       completeness: report.completeness,
+      pendingEvents: report.pendingEvents,
       connectivity: {
         eventSources: report.eventSources,
         channels: report.channels,

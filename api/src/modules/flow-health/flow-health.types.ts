@@ -213,6 +213,24 @@ export class FlowHealthChangeType {
   reroutedOrders!: number | null;
 }
 
+@ObjectType('PendingEvents', {
+  description:
+    'Lifecycle events that arrived before a step they depend on, kept until their order can take them.',
+})
+export class PendingEventsType {
+  @Field(() => Int)
+  events!: number;
+
+  @Field(() => Int)
+  orders!: number;
+
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description: 'When the longest-waiting one arrived; past PENDING_EVENT_TTL_HOURS they are REJECTED.',
+  })
+  oldestReceivedAt!: Date | null;
+}
+
 @ObjectType('FlowHealth', {
   description: 'Whether orders flow: routing, address parsing, data and interfaces.',
 })
@@ -238,8 +256,11 @@ export class FlowHealthType {
   })
   ruleHitsToday!: RuleHitsType[] | null;
 
-  @Field(() => [HeldOrdersType], { description: 'Orders held back from processing, by hold reason.' })
+  @Field(() => [HeldOrdersType], { description: 'Open orders held back from processing, by hold reason.' })
   heldOrders!: HeldOrdersType[];
+
+  @Field(() => PendingEventsType)
+  pendingEvents!: PendingEventsType;
 
   @Field(() => OpsAlertsType)
   opsAlerts!: OpsAlertsType;

@@ -82,6 +82,7 @@ const invalid = (index: number, errors: FieldError[]): OrderEventResult => ({
   fromState: null,
   toState: null,
   reason: null,
+  impliedSteps: [],
   errors,
 });
 

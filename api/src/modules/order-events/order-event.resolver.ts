@@ -48,6 +48,7 @@ export class OrderEventResolver {
           fromState: r.fromState,
           toState: r.toState,
           reason: r.reason,
+          impliedSteps: r.impliedSteps,
         }),
       ),
       results.flatMap((r) =>

@@ -1,11 +1,23 @@
 import type pg from 'pg';
 import { type OrderEvent, parseOrderEvent } from '../../domain/order/order-events.js';
-import type { Channel } from '../../domain/order/order-types.js';
+import type { Channel, OrderState } from '../../domain/order/order-types.js';
+import { readPaymentFact } from '../../domain/payments/payment-event.js';
 import type { FieldError } from '../../domain/shared/result.js';
 import { inTransaction } from '../../infra/db/transaction.js';
 import { enqueueOutbox, type OutboxEntry } from '../../infra/outbox/outbox.js';
-import { type PlanItem, type PlannedChange, planEvents } from './order-event.plan.js';
-import { factKey, insertHistory, loadEventFacts, lockOrders, updateStates } from './order-event.sql.js';
+import { recordPaymentEvents } from '../payments/payment.service.js';
+import { ordersToReplay, type PlanItem, type PlannedChange, planEvents } from './order-event.plan.js';
+import {
+  deleteFeedRows,
+  factKey,
+  insertHistory,
+  loadEventFacts,
+  loadOrderFeeds,
+  lockOrders,
+  reviseHistory,
+  updateStates,
+} from './order-event.sql.js';
+import { orderEventSettings } from './order-event-settings.js';
 import { checkOrderRef, orderNotFound } from './order-ref.js';
 
 export interface OrderEventSubmission {
@@ -14,7 +26,14 @@ export interface OrderEventSubmission {
   event: unknown;
 }
 
-export type OrderEventOutcome = 'APPLIED' | 'DUPLICATE' | 'STALE' | 'REJECTED' | 'RECORDED' | 'INVALID';
+export type OrderEventOutcome =
+  | 'APPLIED'
+  | 'DUPLICATE'
+  | 'STALE'
+  | 'REJECTED'
+  | 'RECORDED'
+  | 'PENDING'
+  | 'INVALID';
 
 export interface OrderEventResult {
   index: number;
@@ -23,12 +42,16 @@ export interface OrderEventResult {
   fromState: string | null;
   toState: string | null;
   reason: string | null;
+  /** Steps the event implied on its way to `toState`, in order. */
+  impliedSteps: OrderState[];
   errors: FieldError[];
 }
 
 export interface ApplyOrderEventsOptions {
   /** Channels the caller may report for; null or absent means all. */
   allowedChannels?: readonly Channel[] | null;
+  /** Overrides `orderEventSettings.pendingTtlMs`. */
+  pendingTtlMs?: number;
 }
 
 /**
@@ -37,9 +60,12 @@ export interface ApplyOrderEventsOptions {
  * Every event is parsed; its order is found by id or by (channel, channel order no) and locked.
  * An unknown order, or one in a channel the caller may not use, is INVALID with the same answer
  * (ORDER_NOT_FOUND), so a partner cannot probe other channels; naming a forbidden channel
- * outright is CHANNEL_NOT_ALLOWED. Each order's events are decided in `occurredAt` order with
- * `decideEvent`; every decided event is appended to `order_event` with its outcome and reason
- * (`received_at` = `receivedAt`, apart from `occurred_at`), duplicates excepted. Orders that
+ * outright is CHANNEL_NOT_ALLOWED. Each order's events, with its PENDING ones, are decided by
+ * `planEvents` (canonical order, implied steps, early events waiting); an order that receives an
+ * event from before its latest decided one has its whole feed decided again, so any arrival
+ * order ends in the same state and history. Every decided event is written to `order_event` with
+ * its outcome and reason (`received_at` apart from `occurred_at`), each implied step as a row of
+ * its own, duplicates excepted. Payment events are recorded in the payments ledger. Orders that
  * moved get their new state, `state_entered_at`, `version` and `updated_at`, and one
  * `order.updated` outbox message each, in the same transaction. Results come in input order.
  */
@@ -55,7 +81,12 @@ export async function applyOrderEvents(
   submissions.forEach((submission, index) => {
     const ref = checkOrderRef(submission?.orderRef, allowed);
     const parsed = parseOrderEvent(submission?.event, receivedAt);
-    const errors = [...(ref.kind === 'INVALID' ? [ref.error] : []), ...(parsed.ok ? [] : parsed.errors)];
+    const money = parsed.ok ? readPaymentFact(parsed.value) : null;
+    const errors = [
+      ...(ref.kind === 'INVALID' ? [ref.error] : []),
+      ...(parsed.ok ? [] : parsed.errors),
+      ...(money && !money.ok ? money.errors : []),
+    ];
     if (errors.length > 0 || !parsed.ok) results[index] = invalid(index, errors);
     else if (ref.kind === 'NONE') results[index] = invalid(index, [orderNotFound()]);
     else pending.push({ index, ref, event: parsed.value });
@@ -90,12 +121,23 @@ export async function applyOrderEvents(
       locked.map((o) => o.id),
       items.map((i) => ({ orderId: i.order.id, idempotencyKey: i.event.idempotencyKey })),
     );
-    const plan = planEvents(items, facts);
-    const rowIds = await insertHistory(client, plan.history, receivedAt);
+    const replay = new Set(ordersToReplay(items, facts));
+    const feeds = await loadOrderFeeds(
+      client,
+      locked.filter((o) => replay.has(o.id)),
+    );
+    const plan = planEvents(items, facts, feeds, {
+      now: receivedAt,
+      pendingTtlMs: opts.pendingTtlMs ?? orderEventSettings.pendingTtlMs,
+    });
+    await deleteFeedRows(client, plan.removed);
+    const rowIds = await insertHistory(client, plan.history);
+    for (const [key, id] of await reviseHistory(client, plan.revised)) rowIds.set(key, id);
     await updateStates(client, plan.changes, receivedAt);
+    await recordPaymentEvents(client, plan.taken, receivedAt);
     await enqueueOutbox(
       client,
-      plan.changes.map((change) => orderUpdatedEntry(change, rowIds)),
+      plan.changes.map((change) => orderUpdatedEntry(change, rowIds, receivedAt)),
     );
     return plan.decisions;
   });
@@ -112,15 +154,23 @@ const invalid = (index: number, errors: FieldError[]): OrderEventResult => ({
   fromState: null,
   toState: null,
   reason: null,
+  impliedSteps: [],
   errors,
 });
 
 /** Same shape as intake's message; named by the history row of the last applied event. */
-function orderUpdatedEntry(change: PlannedChange, rowIds: Map<string, string>): OutboxEntry {
+function orderUpdatedEntry(
+  change: PlannedChange,
+  rowIds: Map<string, string>,
+  receivedAt: Date,
+): OutboxEntry {
+  // A feed decided again may move the order with an event whose row did not change: then the
+  // call's arrival time tells the message apart from the one that event sent before.
   const rowId = rowIds.get(factKey(change.orderId, change.lastApplied.idempotencyKey));
+  const name = rowId ?? `${change.lastApplied.idempotencyKey}@${receivedAt.toISOString()}`;
   return {
     topic: 'order.updated',
-    dedupeKey: `order.updated:${change.orderId}:event:${rowId ?? change.lastApplied.idempotencyKey}`,
+    dedupeKey: `order.updated:${change.orderId}:event:${name}`,
     payload: {
       orderId: change.orderId,
       channel: change.order.channel,

@@ -10,17 +10,29 @@ export const OrderEventOutcomeEnum = {
   STALE: 'STALE',
   REJECTED: 'REJECTED',
   RECORDED: 'RECORDED',
+  PENDING: 'PENDING',
+  IMPLIED: 'IMPLIED',
   INVALID: 'INVALID',
 } as const;
 registerEnumType(OrderEventOutcomeEnum, {
   name: 'OrderEventOutcome',
   description: 'What an event did to its order.',
   valuesConfig: {
-    APPLIED: { description: 'The order moved to a new state.' },
+    APPLIED: {
+      description: 'The order moved to a new state, through any steps the event implies (see impliedSteps).',
+    },
     DUPLICATE: { description: 'Its idempotency key was already received; nothing was stored again.' },
     STALE: { description: 'Late or out of order: kept in the history, the state did not move back.' },
     REJECTED: { description: 'Contradicts the order; kept in the history with the reason, needs a person.' },
     RECORDED: { description: 'Kept in the history; it moves no state.' },
+    PENDING: {
+      description:
+        'Arrived before a step it depends on (a pick-up before the payment): kept with the order and applied as soon as it fits, or REJECTED once it has waited too long.',
+    },
+    IMPLIED: {
+      description:
+        'Timeline only: a step nobody reported that a later fact proves (type STEP_IMPLIED; reason names the event).',
+    },
     INVALID: { description: 'Malformed, or no visible order matches its reference; see userErrors.' },
   },
 });
@@ -85,6 +97,12 @@ export class OrderEventResultType {
 
   @Field(() => String, { nullable: true, description: 'Why it was not applied.' })
   reason!: string | null;
+
+  @Field(() => [OrderStateEnum], {
+    description:
+      'Steps this event implied on its way to toState, in order (a carrier pick-up after payment implies the warehouse steps); each is recorded in the history as implied.',
+  })
+  impliedSteps!: string[];
 }
 
 @ObjectType('RecordOrderEventsPayload')

@@ -9,6 +9,12 @@ import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 @Index({ name: 'order_event_order_idx', properties: ['orderId', 'occurredAt'] })
 // Reports and health checks read recent arrivals (status freshness: the last hour, every 5 minutes).
 @Index({ name: 'order_event_received_idx', properties: ['receivedAt'] })
+// Events waiting for their order to catch up: read with every call for the orders it touches,
+// and swept for expiry. Few at any time, so a partial index.
+@Index({
+  name: 'order_event_pending_idx',
+  expression: `create index "order_event_pending_idx" on "order_event" ("order_id", "received_at") where outcome = 'PENDING'`,
+})
 export class OrderEvent {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -32,7 +38,7 @@ export class OrderEvent {
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   receivedAt!: Date;
 
-  /** APPLIED, STALE, REJECTED or RECORDED. */
+  /** APPLIED, IMPLIED, PENDING, STALE, REJECTED or RECORDED. */
   @Property({ type: 'text' })
   outcome!: string;
 

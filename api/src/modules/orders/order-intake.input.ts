@@ -28,12 +28,18 @@ export class OrderIntakeResultType {
 
   @Field(() => String, {
     description:
-      'CREATED, UPDATED (a newer payload of a known order) or UNCHANGED (not newer than the one held).',
+      'CREATED; UPDATED when something stored changed (the data of a newer payload, or a status that moved the order); UNCHANGED otherwise.',
   })
   outcome!: string;
 
   @Field(() => OrderStateEnum)
   state!: string;
+
+  @Field(() => [UserError], {
+    description:
+      'Taken in only in part: STATUS_NOT_TAKEN (the lifecycle could not take the channel status; kept in the history with the reason) or STATUS_PENDING (it waits for an earlier step).',
+  })
+  warnings!: UserError[];
 }
 
 @ObjectType('SubmitOrdersPayload')

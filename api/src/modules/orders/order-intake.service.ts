@@ -125,7 +125,7 @@ async function upsertOrders(
         routing_reason = case when ${TAKES_ROUTING} then excluded.routing_reason else orders.routing_reason end,
         routed_at = case when ${TAKES_ROUTING} then excluded.routed_at else orders.routed_at end,
         updated_at = $19, version = orders.version + 1
-      where orders.source_updated_at < excluded.source_updated_at
+      where orders.source_updated_at < excluded.source_updated_at and (${DATA_CHANGED} or ${ROUTING_CHANGED})
      returning id, channel, channel_order_no, state, (xmax = 0) as inserted, group_id, abnormal, source_updated_at,
                (group_id is not null and routed_at = $19::timestamptz) as routed_now`,
     [
@@ -191,8 +191,22 @@ async function upsertOrders(
   });
 }
 
+/** A newer payload counts as a change only when it changes what is stored (UPDATED means that). */
+const DATA_CHANGED = `(orders.business_type, orders.channel_status, orders.goods_cents, orders.shipping_cents,
+    orders.total_cents, orders.paid_cents, orders.presale, orders.buyer_name, orders.buyer_phone, orders.address,
+    orders.items, orders.payment_no, orders.paid_at)
+  is distinct from (excluded.business_type, excluded.channel_status, excluded.goods_cents, excluded.shipping_cents,
+    excluded.total_cents, excluded.paid_cents, excluded.presale, excluded.buyer_name, excluded.buyer_phone,
+    excluded.address, excluded.items, coalesce(excluded.payment_no, orders.payment_no),
+    coalesce(excluded.paid_at, orders.paid_at))`;
+
 /** A re-sent order takes the new routing only when routing ran and the order has no group yet. */
 const TAKES_ROUTING = 'excluded.address_parse is not null and orders.group_id is null';
+
+/** Routing again changed where the order goes or why it is held. */
+const ROUTING_CHANGED = `(${TAKES_ROUTING} and (excluded.group_id, excluded.owner_id, excluded.hold_reason,
+    excluded.routing_rule_id) is distinct from (orders.group_id, orders.owner_id, orders.hold_reason,
+    orders.routing_rule_id))`;
 
 async function loadHeld(client: pg.PoolClient, orders: readonly NormalizedOrder[]) {
   const { rows } = await client.query<{

@@ -162,7 +162,12 @@ export class OrderResolver {
       ctx.now,
     );
     return Object.assign(new SubmitOrdersPayload(), {
-      results: results.map((r) => Object.assign(new OrderIntakeResultType(), r)),
+      results: results.map((r) =>
+        Object.assign(new OrderIntakeResultType(), {
+          ...r,
+          warnings: r.warnings.map((w) => UserError.from(w)),
+        }),
+      ),
       userErrors: errors.map((e) => UserError.from(e)),
     });
   }

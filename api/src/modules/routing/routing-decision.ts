@@ -2,7 +2,12 @@ import type pg from 'pg';
 import type { OrderAddressParse, OrderRegion } from '../orders/order.entity.js';
 
 /** Why an order is held back from processing instead of being routed to a group. */
-export const HOLD_REASONS = ['ADDRESS_UNPARSED', 'ADDRESS_DATA_UNAVAILABLE', 'ROUTING_PAUSED'] as const;
+export const HOLD_REASONS = [
+  'ADDRESS_UNPARSED',
+  'ADDRESS_LOW_CONFIDENCE',
+  'ADDRESS_DATA_UNAVAILABLE',
+  'ROUTING_PAUSED',
+] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 /** Where routing puts one order, or why it holds it, with the parsed region. */

@@ -5,6 +5,11 @@ import { divisionFileSource, divisionRegistry } from './division-registry.js';
 export const routingSettings = {
   /** Accept `http://127.0.0.1…` / `http://localhost…` robot URLs (test robots). */
   allowLocalWebhooks: false,
+  /**
+   * A parsed address read with less confidence than this (`ROUTING_MIN_PARSE_CONFIDENCE`) holds
+   * the order for a person (ADDRESS_LOW_CONFIDENCE) instead of routing it on a guess. @default 0.6
+   */
+  minParseConfidence: 0.6,
 };
 
 /**
@@ -14,11 +19,14 @@ export const routingSettings = {
  */
 export function startRouting(options: {
   allowLocalWebhooks: boolean;
+  minParseConfidence?: number;
   divisionFile: string | null;
   logger: Logger;
   now?: Date;
 }): void {
   routingSettings.allowLocalWebhooks = options.allowLocalWebhooks;
+  if (options.minParseConfidence !== undefined)
+    routingSettings.minParseConfidence = options.minParseConfidence;
   divisionRegistry.useLogger(options.logger);
   if (options.divisionFile) divisionRegistry.useSource(divisionFileSource(options.divisionFile));
   divisionRegistry.reload(options.now);

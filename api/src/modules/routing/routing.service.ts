@@ -15,6 +15,7 @@ import type { OrderAddressParse, OrderRegion } from '../orders/order.entity.js';
 import { divisionRegistry } from './division-registry.js';
 import type { IntakeRoutingPlan, IntakeWritten, OrderRoutingDecision } from './routing-decision.js';
 import { type Db, loadRoutingSnapshot, type RoutingState } from './routing-rules.store.js';
+import { routingSettings } from './routing-settings.js';
 
 /** What routing reads about an order, whether it is being taken in or is already stored. */
 export interface RoutingSubject {
@@ -31,12 +32,19 @@ export interface RoutingInputs {
   index: DivisionIndex | null;
   mode: RoutingMode;
   state: RoutingState;
+  /** Below this parse confidence an order is held for a person. @default 0 (never) */
+  minParseConfidence?: number;
 }
 
 /** The division data, rule set and routing mode in use now; one query. */
 export async function readRoutingInputs(pool: pg.Pool): Promise<RoutingInputs> {
   const { state, mode } = await loadRoutingSnapshot(pool);
-  return { index: divisionRegistry.current, mode, state };
+  return {
+    index: divisionRegistry.current,
+    mode,
+    state,
+    minParseConfidence: routingSettings.minParseConfidence,
+  };
 }
 
 /**
@@ -132,6 +140,15 @@ export function decideRouting(inputs: RoutingInputs, subject: RoutingSubject): O
       addressParse,
       'ROUTING_PAUSED',
       '自动分配已暂停[ROUTING_PAUSED]，订单暂不分配；恢复分配后重新分配',
+    );
+  }
+  const minConfidence = inputs.minParseConfidence ?? 0;
+  if (parsed.ok && parsed.confidence < minConfidence) {
+    return held(
+      region,
+      addressParse,
+      'ADDRESS_LOW_CONFIDENCE',
+      `地址解析置信度 ${parsed.confidence} 低于 ${minConfidence}[ADDRESS_LOW_CONFIDENCE]，订单暂不分配，请人工核对地址后重新分配`,
     );
   }
   const routable: RoutableOrder = {
