@@ -8,6 +8,7 @@ import express, { type Express } from 'express';
 import { GraphQLError, type GraphQLSchema, specifiedRules, type ValidationRule, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { databaseUnavailablePlugin } from '../graphql/database-unavailable.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface HttpServerOptions<C extends BaseContext> {
@@ -90,6 +91,7 @@ export async function startHttpServer<C extends BaseContext>(
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      databaseUnavailablePlugin<C>(),
       {
         async serverWillStart() {
           return {
