@@ -6,7 +6,7 @@ import {
 } from './wecom-message.js';
 
 /**
- * Several messages due for one group robot at once, as one digest message: a WeCom robot takes
+ * Several text messages due for one group robot at once, as one digest message: a WeCom robot takes
  * 20 messages a minute, so 2,000 separate reminders would take 100 minutes and drown the group.
  *
  * The digest starts with the messages' common title (the leading 【…】 tag, e.g. 【订单超时提醒】)
@@ -24,9 +24,12 @@ export interface Digest {
 
 const TITLE = /^【[^】]{1,20}】/;
 
-export function buildDigest(messages: readonly WecomMessage[]): Digest {
-  if (messages.length === 0) throw new RangeError('a digest needs at least one message');
-  if (messages.length === 1) return { message: messages[0], included: 1 };
+export function buildDigest(all: readonly WecomMessage[]): Digest {
+  if (all.length === 0) throw new RangeError('a digest needs at least one message');
+  // Reminders and notices are text; alerts written as markdown keep their layout and go alone.
+  const run = all.findIndex((m) => m.msgtype !== 'text');
+  const messages = run === -1 ? all : all.slice(0, run);
+  if (messages.length <= 1) return { message: all[0], included: 1 };
   const mentions = (m: WecomMessage) => (m.msgtype === 'text' ? (m.text.mentioned_mobile_list ?? []) : []);
   const anyMention = messages.some((m) => mentions(m).length > 0);
   const limit = anyMention ? WECOM_TEXT_MAX_BYTES : WECOM_MARKDOWN_MAX_BYTES;
