@@ -36,7 +36,9 @@ describe('WeCom digests', () => {
   });
 
   it('puts each of 2,000 reminders in exactly one digest, each within the text limit, mentioning its owners', () => {
-    const messages = Array.from({ length: 2000 }, (_, i) => reminder(i, `1380000${String(i % 7).padStart(4, '0')}`));
+    const messages = Array.from({ length: 2000 }, (_, i) =>
+      reminder(i, `1380000${String(i % 7).padStart(4, '0')}`),
+    );
     const digests = digestAll(messages);
     expect(digests.reduce((sum, d) => sum + d.included, 0)).toBe(2000);
     const seen = new Map<string, number>();
