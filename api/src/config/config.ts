@@ -231,7 +231,7 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     divisionDataFile: env.DIVISION_DATA_FILE?.trim() || null,
     wecomAllowLocal: boolVar(env, 'WECOM_ALLOW_LOCAL', false),
     databaseLimits: databaseLimits(env),
-    wecomRobotMessagesPerWindow: intVar(env, 'WECOM_ROBOT_MESSAGES_PER_WINDOW', 20, 1, 1000),
+    wecomRobotMessagesPerWindow: intVar(env, 'WECOM_ROBOT_MESSAGES_PER_WINDOW', 20, 1, 100_000),
     wecomRobotWindowMs: intVar(env, 'WECOM_ROBOT_WINDOW_MS', 60_000, 100, 3_600_000),
   };
 }
