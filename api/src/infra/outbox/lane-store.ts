@@ -171,3 +171,44 @@ export async function saveBreaker(
     [lane, topic, state.consecutiveFailures, state.openUntil, lastError?.slice(0, 2000) ?? null],
   );
 }
+
+export interface LaneHealth {
+  lane: string;
+  topic: string;
+  consecutiveFailures: number;
+  openUntil: Date | null;
+  lastError: string | null;
+  pending: number;
+  oldestPendingSince: Date | null;
+}
+
+/** Lanes with messages waiting or a breaker not closed, the longest waiting first. */
+export async function loadLaneHealth(db: Queryable, limit = 100): Promise<LaneHealth[]> {
+  const { rows } = await db.query<{
+    lane: string;
+    topic: string;
+    consecutive_failures: number | null;
+    open_until: Date | null;
+    last_error: string | null;
+    pending: number | null;
+    oldest: Date | null;
+  }>(
+    `with waiting as (
+       select lane, min(topic) as topic, count(*)::int as pending, min(created_at) as oldest
+         from outbox_message where delivered_at is null and dead_at is null group by lane)
+     select coalesce(w.lane, l.lane) as lane, coalesce(w.topic, l.topic) as topic, l.consecutive_failures,
+            l.open_until, l.last_error, w.pending, w.oldest
+       from waiting w full join (select * from outbox_lane where consecutive_failures > 0) l on l.lane = w.lane
+      order by w.oldest nulls last, 1 limit $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    lane: r.lane,
+    topic: r.topic,
+    consecutiveFailures: r.consecutive_failures ?? 0,
+    openUntil: r.open_until,
+    lastError: r.consecutive_failures ? r.last_error : null,
+    pending: r.pending ?? 0,
+    oldestPendingSince: r.oldest,
+  }));
+}
