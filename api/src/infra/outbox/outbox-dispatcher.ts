@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction.js';
 import type { Logger } from '../logging/logger.js';
-import { afterFailure, afterSuccess, breakerStatus } from './circuit-breaker.js';
+import { afterFailure, afterSuccess, breakerStatus, CLOSED_BREAKER } from './circuit-breaker.js';
 import {
   claimInTransaction,
   claimWithLease,
@@ -54,6 +54,7 @@ export class OutboxDispatcher {
   private readonly lanesRunning = new Map<string, Promise<void>>();
   private wakeUp: (() => void) | null = null;
   private poked = false;
+  private pokes = 0;
   private stopping = false;
   private running: Promise<DispatchResult> | null = null;
 
@@ -61,6 +62,7 @@ export class OutboxDispatcher {
 
   /** Something was enqueued: a running `run` looks for new lanes at once. */
   poke(): void {
+    this.pokes++;
     this.poked = true;
     this.wakeUp?.();
   }
@@ -94,39 +96,56 @@ export class OutboxDispatcher {
   private async runLanes(deadline: number): Promise<DispatchResult> {
     const result = emptyResult();
     const maxLanes = this.opts.maxLanes ?? 16;
+    const rescanMs = this.opts.rescanMs ?? 500;
     // A lane that stopped on an error (its database connection lost, say) waits for the next run.
     const failedLanes = new Set<string>();
+    // Lanes whose messages are SQL (subscription events) are tried at once on every wake-up, without
+    // the scan for due lanes, which costs more while thousands of slow messages wait.
+    const fastLanes = [...this.opts.handlers.values()].filter((h) => h.transactional).map((h) => h.topic);
+    const start = (lane: DueLane) => {
+      if (
+        this.lanesRunning.has(lane.lane) ||
+        failedLanes.has(lane.lane) ||
+        this.lanesRunning.size >= maxLanes
+      )
+        return;
+      const pokesAtStart = this.pokes;
+      const work = this.runLane(lane, deadline, result)
+        .catch((error: Error) => {
+          failedLanes.add(lane.lane);
+          this.opts.logger.warn({ lane: lane.lane, err: error.message }, 'outbox lane stopped on an error');
+        })
+        .finally(() => {
+          this.lanesRunning.delete(lane.lane);
+          // Something enqueued while the lane was finishing may have been missed by its last claim.
+          if (this.pokes !== pokesAtStart) this.poked = true;
+          this.wakeUp?.();
+        });
+      this.lanesRunning.set(lane.lane, work);
+    };
+    let lastScan = 0;
+    this.poked = true;
     for (;;) {
+      const poked = this.poked;
       this.poked = false;
-      if (!this.stopping && Date.now() < deadline && this.lanesRunning.size < maxLanes) {
-        let lanes: DueLane[] = [];
-        try {
-          lanes = await dueLanes(this.opts.pool, maxLanes * 2);
-        } catch (error) {
-          this.opts.logger.warn({ err: (error as Error).message }, 'outbox: could not look for due messages');
-        }
-        for (const lane of lanes) {
-          if (this.lanesRunning.has(lane.lane) || failedLanes.has(lane.lane)) continue;
-          if (this.lanesRunning.size >= maxLanes) break;
-          const work = this.runLane(lane, deadline, result)
-            .catch((error: Error) => {
-              failedLanes.add(lane.lane);
-              this.opts.logger.warn(
-                { lane: lane.lane, err: error.message },
-                'outbox lane stopped on an error',
-              );
-            })
-            .finally(() => {
-              this.lanesRunning.delete(lane.lane);
-              this.wakeUp?.();
-            });
-          this.lanesRunning.set(lane.lane, work);
+      if (!this.stopping && Date.now() < deadline) {
+        if (poked) for (const topic of fastLanes) start({ lane: topic, topic, breaker: CLOSED_BREAKER });
+        if (rescanMs === 0 || Date.now() - lastScan >= rescanMs || this.lanesRunning.size === 0) {
+          lastScan = Date.now();
+          try {
+            for (const lane of await dueLanes(this.opts.pool, maxLanes * 2)) start(lane);
+          } catch (error) {
+            this.opts.logger.warn(
+              { err: (error as Error).message },
+              'outbox: could not look for due messages',
+            );
+          }
         }
       }
       if (this.lanesRunning.size === 0 && !this.poked) return result;
       if (this.poked) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.opts.rescanMs ?? 500);
+        const timer = setTimeout(resolve, rescanMs);
         this.wakeUp = () => {
           clearTimeout(timer);
           resolve();
@@ -173,13 +192,13 @@ export class OutboxDispatcher {
     topic: string,
     timeoutMs: number,
   ): Promise<DispatchResult & { lastError: string | null }> {
-    const messages = await claimWithLease(
-      this.opts.pool,
-      lane,
-      handler?.claimSize ?? 1,
-      timeoutMs + LEASE_MARGIN_MS,
-    );
+    const leaseMs = timeoutMs + LEASE_MARGIN_MS;
+    const messages = await claimWithLease(this.opts.pool, lane, 1, leaseMs);
     if (messages.length === 0) return { ...emptyResult(), lastError: null };
+    // The handler decides from the first message how many go together (a digest, or just one).
+    const size =
+      typeof handler?.claimSize === 'function' ? handler.claimSize(messages[0]) : (handler?.claimSize ?? 1);
+    if (size > 1) messages.push(...(await claimWithLease(this.opts.pool, lane, size - 1, leaseMs)));
     const outcomes = handler
       ? await deliverWithin(handler, messages, timeoutMs)
       : messages.map(() => failure(`no handler for topic ${topic}`));
@@ -192,7 +211,8 @@ export class OutboxDispatcher {
     handler: OutboxHandler,
   ): Promise<DispatchResult & { lastError: string | null }> {
     return inTransaction(this.opts.pool, async (tx) => {
-      const messages = await claimInTransaction(tx, lane, handler.claimSize ?? 1);
+      const size = typeof handler.claimSize === 'number' ? handler.claimSize : 1;
+      const messages = await claimInTransaction(tx, lane, size);
       if (messages.length === 0) return { ...emptyResult(), lastError: null };
       await tx.query('savepoint deliver');
       let outcomes: DeliveryOutcome[];

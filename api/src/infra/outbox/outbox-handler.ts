@@ -57,8 +57,11 @@ export interface OutboxHandler {
   topic: string;
   /** One outcome per message, in order. Must not throw for a delivery failure. */
   deliver(messages: readonly OutboxRecord[], context: DeliveryContext): Promise<DeliveryOutcome[]>;
-  /** Messages of one lane claimed and handed to `deliver` together. @default 1 */
-  claimSize?: number;
+  /**
+   * Messages of one lane claimed and handed to `deliver` together; a function decides from the
+   * first message claimed (a transactional handler takes a number only). @default 1
+   */
+  claimSize?: number | ((first: OutboxRecord) => number);
   /** Longest one `deliver` call may take (at most 15 s); the claim's lease is this plus 5 s. @default 10000 */
   timeoutMs?: number;
   /** Deliver inside the claiming transaction (`context.tx`): for effects that are SQL. @default false */

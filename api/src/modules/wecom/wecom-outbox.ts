@@ -10,6 +10,9 @@ import { describeEndpoint, HttpWecomSender, isRateLimited, type WecomSender } fr
 /** Outbox topic of every WeCom group-robot message. */
 export const WECOM_MESSAGE_TOPIC = 'wecom.message';
 
+/** Reminders claimed for one digest: about what one holds; the ones that do not fit wait for the next. */
+const DIGEST_CLAIM = 30;
+
 /** What a `wecom.message` outbox row carries. */
 export interface WecomOutboxPayload {
   webhookUrl: string;
@@ -71,8 +74,9 @@ export function createWecomMessageHandler(
   const pacing = new RobotPacing(options.messagesPerWindow ?? 20, options.windowMs ?? 60_000);
   return {
     topic: WECOM_MESSAGE_TOPIC,
-    // Enough for a few digests; the ones that do not fit in this one wait for the next slot.
-    claimSize: 100,
+    // Text reminders go as digests of about 13–30; a markdown alert goes alone.
+    claimSize: (first) =>
+      (first.payload as Partial<WecomOutboxPayload>).message?.msgtype === 'text' ? DIGEST_CLAIM : 1,
     timeoutMs: options.timeoutMs ?? 10_000,
     async deliver(messages) {
       const outcomes: DeliveryOutcome[] = messages.map(() => ({
