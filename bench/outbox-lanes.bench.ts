@@ -8,10 +8,10 @@ import { createScheduler } from '../api/src/infra/scheduler/scheduler.js';
 import { scheduleOutboxDispatch } from '../api/src/jobs/outbox-dispatch.job.js';
 import { createWecomMessageHandler, wecomOutboxEntry } from '../api/src/modules/wecom/wecom-outbox.js';
 import { HttpWecomSender } from '../api/src/modules/wecom/wecom-sender.js';
-import { startRecordingServer } from '../test/support/recording-server.js';
 import { startBenchPostgres } from './support/bench-postgres.js';
 import { onCleanup, runBench } from './support/cleanup.js';
 import { describeMachine, loadLine, machineLine } from './support/machine.js';
+import { startSlowReceiver } from './support/slow-receiver.js';
 import { perSecond, summarize, thousands } from './support/stats.js';
 
 /**
@@ -20,7 +20,7 @@ import { perSecond, summarize, thousands } from './support/stats.js';
  *
  * The worker's own dispatch job (a real Agenda on PostgreSQL, the NOTIFY wake-ups, the lane
  * dispatcher) delivers OUTBOX_BENCH_MESSAGES markdown messages (never digested: one request each)
- * spread over OUTBOX_BENCH_ROBOTS robots of a local HTTP server that answers each after 50 ms. While
+ * spread over OUTBOX_BENCH_ROBOTS robots of an HTTP server in another process that answers each after 50 ms. While
  * those lanes are saturated, one `order.updated` event is committed every 50 ms; its latency is
  * from the commit to the NOTIFY arriving at a LISTEN connection (what every API process hears).
  * Then the same with one robot (one lane).
@@ -40,7 +40,7 @@ await runBench('bench:outbox', async () => {
   console.log(`bench:outbox — ${machineLine(describeMachine())}`);
   console.log(`${loadLine()} at start\n`);
   const db = await startBenchPostgres('outbox', 10);
-  const receiver = await startRecordingServer([], { delayMs: RECEIVER_MS });
+  const receiver = await startSlowReceiver(RECEIVER_MS);
   onCleanup(() => receiver.close());
   const scheduler = createScheduler({
     databaseUrl: db.url,
@@ -93,8 +93,6 @@ await runBench('bench:outbox', async () => {
   let round = 0;
   async function measure(robots: number, messages: number) {
     round++;
-    receiver.reset();
-    receiver.script([], { delayMs: RECEIVER_MS });
     for (let i = 0; i < messages; i += 500)
       await enqueue(
         Array.from({ length: Math.min(500, messages - i) }, (_, k) =>
@@ -106,10 +104,19 @@ await runBench('bench:outbox', async () => {
           }),
         ),
       );
+    const requestsBefore = receiver.requests();
     const started = performance.now();
     const committed = new Map<string, number>();
     let n = 0;
-    while (receiver.requests.length < messages) {
+    const delivered = async () =>
+      (
+        await db.pool.query<{ n: number }>(
+          `select count(*)::int as n from outbox_message where topic = 'wecom.message' and delivered_at is not null and dedupe_key like $1`,
+          [`bench:${round}:%`],
+        )
+      ).rows[0].n;
+    let check = 0;
+    while (++check % 10 !== 0 || (await delivered()) < messages) {
       const orderId = `bench-${round}-${n++}`;
       await enqueue(
         liveEventsEntry('ORDER_UPDATED', [
@@ -139,7 +146,7 @@ await runBench('bench:outbox', async () => {
       messages,
       seconds: elapsed / 1000,
       perSecond: perSecond(messages, elapsed),
-      requests: receiver.requests.length,
+      requests: receiver.requests() - requestsBefore,
       undelivered: rows[0].n,
       events: summarize(latencies),
       lost: latencies.filter((l) => !Number.isFinite(l)).length,
