@@ -112,6 +112,7 @@ describe('outbox faults', () => {
     expect(counts.size).toBe(2000);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     expect(server.requests.length).toBeLessThan(200);
+    process.stdout.write(`2,000 reminders: ${server.requests.length} requests (one refused with 45009)\n`);
     // Never more than 20 requests in any window of 1 s (the scaled minute).
     const times = server.requests.map((r) => r.at.getTime());
     for (let i = 20; i < times.length; i++) expect(times[i] - times[i - 20]).toBeGreaterThanOrEqual(950);
