@@ -1,3 +1,4 @@
+import { OutboxLane } from '../infra/outbox/outbox-lane.entity.js';
 import { OutboxMessage } from '../infra/outbox/outbox-message.entity.js';
 import { ApiClient } from '../modules/auth/api-client.entity.js';
 import { PlatformSecret } from '../modules/auth/platform-secret.entity.js';
@@ -22,6 +23,7 @@ import { TicketComment } from '../modules/tickets/ticket-comment.entity.js';
 /** Every entity the platform persists; the ORM and the migrations are built from this list. */
 export const ENTITIES = [
   OutboxMessage,
+  OutboxLane,
   Order,
   OrderEvent,
   OrderPayment,

@@ -1,10 +1,18 @@
-import type { OutboxHandler } from '../infra/outbox/outbox-dispatcher.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../infra/logging/logger.js';
+import type { OutboxHandler } from '../infra/outbox/outbox-handler.js';
 import { liveEventsHandler } from '../infra/pubsub/live-events.js';
 import { PUBSUB_TOPICS } from '../infra/pubsub/topics.js';
 import { wecomMessageHandler } from '../modules/wecom/wecom-outbox.js';
 
-/** Every outbox topic the worker delivers, with its handler. */
-export const OUTBOX_HANDLERS: readonly OutboxHandler[] = [
-  ...PUBSUB_TOPICS.map(liveEventsHandler),
-  wecomMessageHandler,
-];
+/** Every outbox topic the worker delivers, with its handler. A new topic adds one line here. */
+export function outboxHandlers(config: Config, logger: Logger): readonly OutboxHandler[] {
+  return [
+    ...PUBSUB_TOPICS.map(liveEventsHandler),
+    wecomMessageHandler({
+      logger,
+      messagesPerWindow: config.wecomRobotMessagesPerWindow,
+      windowMs: config.wecomRobotWindowMs,
+    }),
+  ];
+}

@@ -3,11 +3,11 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GraphQLError } from 'graphql';
-import pg from 'pg';
 import { type Config, parseConfig } from '../config/config.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../infra/db/embedded-postgres.js';
 import { migrateWithLock } from '../infra/db/migrate-with-lock.js';
 import { type Orm, openOrm } from '../infra/db/orm.js';
+import { createPool } from '../infra/db/pool.js';
 import { buildGraphQLSchema } from '../infra/graphql/build-schema.js';
 import { createQueryLimitRules } from '../infra/graphql/query-limits.js';
 import { mountGraphQLExplorer } from '../infra/http/graphql-explorer.js';
@@ -41,7 +41,8 @@ import { mountWebhooks } from '../modules/webhooks/webhook-routes.js';
 import { authChecker } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
 import { ENTITIES } from './entities.js';
-import { OUTBOX_HANDLERS } from './outbox-handlers.js';
+import { outboxHandlers } from './outbox-handlers.js';
+import { rethrowUnavailable, unreadyDependencies } from './readiness.js';
 import { RESOLVERS } from './resolvers.js';
 
 export type Role = 'api' | 'worker';
@@ -85,12 +86,17 @@ export async function startPlatform(
       stops.push(() => embedded!.stop());
     }
     const databaseUrl = config.databaseUrl ?? embedded!.url;
-    const orm: Orm = await openOrm(databaseUrl, ENTITIES);
+    const orm: Orm = await openOrm(databaseUrl, ENTITIES, 20, config.databaseLimits);
     stops.push(() => orm.close(true));
     const applied = await migrateWithLock(orm);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
-    pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection failed'));
+    const pool = createPool({
+      url: databaseUrl,
+      max: 20,
+      limits: config.databaseLimits,
+      logger,
+      name: 'app',
+    });
     stops.push(() => pool.end());
     const flowHealth = new FlowHealthService({
       pool,
@@ -122,19 +128,21 @@ export async function startPlatform(
       mongodbUrl: config.mongodbUrl,
       workerName: config.workerName,
       processEveryMs: config.schedulerPollMs,
+      databaseLimits: config.databaseLimits,
       logger,
     });
     await scheduler.agenda.ready;
     stops.push(() => scheduler.stop());
     if (roles.has('worker')) {
-      const stopWake = await scheduleOutboxDispatch(scheduler.agenda, {
+      const outbox = await scheduleOutboxDispatch(scheduler.agenda, {
         pool,
-        handlers: OUTBOX_HANDLERS,
+        databaseUrl,
+        handlers: outboxHandlers(config, logger),
         workerName: config.workerName,
         logger,
         sweepEveryMs: config.outboxSweepMs,
       });
-      stops.push(stopWake);
+      stops.push(() => outbox.stop());
       await scheduleFlowHealthCheck(scheduler.agenda, {
         service: flowHealth,
         everySeconds: config.flowHealthCheckSeconds,
@@ -178,7 +186,7 @@ export async function startPlatform(
         schema,
         context: async (credentials) => {
           const now = new Date();
-          const authenticated = await auth.authenticate(credentials, now);
+          const authenticated = await auth.authenticate(credentials, now).catch(rethrowUnavailable);
           if (!authenticated.ok)
             throw new GraphQLError(authenticated.reason, {
               extensions: { code: authenticated.code, http: { status: 401 } },
@@ -196,13 +204,7 @@ export async function startPlatform(
           };
         },
         acceptSubscriber: (context) => context.viewer.kind !== 'ANONYMOUS',
-        unready: async () => {
-          const down: string[] = [];
-          await pool.query('select 1').catch(() => down.push('database'));
-          if (!(await scheduler.ping())) down.push('scheduler');
-          if (!pubsub.isListening) down.push('pubsub');
-          return down;
-        },
+        unready: () => unreadyDependencies({ pool, scheduler, pubsub }),
         validationRules: createQueryLimitRules({
           maxDepth: config.graphqlMaxDepth,
           maxCost: config.graphqlMaxCost,

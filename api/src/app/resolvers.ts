@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { FlowHealthResolver } from '../modules/flow-health/flow-health.resolver.js';
+import { OutboxLanesResolver } from '../modules/flow-health/outbox-lanes.resolver.js';
 import { OrderEventResolver } from '../modules/order-events/order-event.resolver.js';
 import { OrderTimelineResolver } from '../modules/order-events/order-timeline.resolver.js';
 import { OrderResolver } from '../modules/orders/order.resolver.js';
@@ -26,6 +27,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   RoutingRulesResolver,
   OrderRoutingResolver,
   FlowHealthResolver,
+  OutboxLanesResolver,
   SlaPolicyResolver,
   TicketResolver,
   ReportResolver,

@@ -1,3 +1,4 @@
+import type { DatabaseLimits } from '../infra/db/pool.js';
 import { DEFAULT_MAX_COST } from '../infra/graphql/query-limits.js';
 
 /**
@@ -82,6 +83,12 @@ export interface Config {
   divisionDataFile: string | null;
   /** Accept `http://127.0.0.1…` WeCom robot URLs on processing groups (test robots only). @default false */
   wecomAllowLocal: boolean;
+  /** Time limits on database statements and connections (`DB_STATEMENT_TIMEOUT_MS`, `DB_CONNECT_TIMEOUT_MS`). */
+  databaseLimits: DatabaseLimits;
+  /** Messages one WeCom group robot is sent per window (WeCom allows 20 a minute). @default 20 */
+  wecomRobotMessagesPerWindow: number;
+  /** The robot's rate window, in ms. @default 60000 */
+  wecomRobotWindowMs: number;
 }
 
 export class ConfigError extends Error {
@@ -176,6 +183,15 @@ function webhookUrlVar(env: Env, name: string): string | null {
   return raw;
 }
 
+function databaseLimits(env: Env): DatabaseLimits {
+  const statementTimeoutMs = intVar(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  return {
+    statementTimeoutMs,
+    queryTimeoutMs: statementTimeoutMs + 2000,
+    connectTimeoutMs: intVar(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+  };
+}
+
 /** Parses and validates the environment. Pure: `env` and `defaults` are passed in. */
 export function parseConfig(env: Env, defaults: { processName: string; hostname: string }): Config {
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
@@ -220,5 +236,8 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     webhookSecrets: webhookSecrets(env),
     divisionDataFile: env.DIVISION_DATA_FILE?.trim() || null,
     wecomAllowLocal: boolVar(env, 'WECOM_ALLOW_LOCAL', false),
+    databaseLimits: databaseLimits(env),
+    wecomRobotMessagesPerWindow: intVar(env, 'WECOM_ROBOT_MESSAGES_PER_WINDOW', 20, 1, 100_000),
+    wecomRobotWindowMs: intVar(env, 'WECOM_ROBOT_WINDOW_MS', 60_000, 100, 3_600_000),
   };
 }

@@ -27,7 +27,7 @@ describe('outbox dispatcher losing its connection mid-batch', () => {
     await db?.close();
   });
 
-  it('fails the batch, keeps the message due and leaves the pool usable', async () => {
+  it('fails the lane delivery, keeps the message due and leaves the pool usable', async () => {
     const client = await pool.connect();
     await client.query('begin');
     await enqueueOutbox(client, [{ topic: 'probe.slow', dedupeKey: 'probe:1', payload: { n: 1 } }]);
@@ -37,22 +37,22 @@ describe('outbox dispatcher losing its connection mid-batch', () => {
     // The "HTTP call": the dispatcher's own connection is terminated while the handler waits.
     const slow: OutboxHandler = {
       topic: 'probe.slow',
-      async deliver(messages, tx) {
+      transactional: true,
+      async deliver(messages, { tx }) {
+        if (!tx) throw new Error('expected the claiming transaction');
         const { rows } = await tx.query<{ pid: number }>('select pg_backend_pid() as pid');
         await admin.query('select pg_terminate_backend($1)', [rows[0].pid]);
         await sleep(300);
         return messages.map(() => ({ ok: true }) as const);
       },
     };
-    await expect(
-      dispatchOutboxBatch({
-        pool,
-        handlers: new Map([[slow.topic, slow]]),
-        batchSize: 10,
-        deliveredBy: 'test-worker',
-        logger,
-      }),
-    ).rejects.toThrow();
+    const result = await dispatchOutboxBatch({
+      pool,
+      handlers: new Map([[slow.topic, slow]]),
+      deliveredBy: 'test-worker',
+      logger,
+    });
+    expect(result).toMatchObject({ delivered: 0 });
 
     const { rows } = await pool.query(
       `select delivered_at, attempts from outbox_message where dedupe_key = 'probe:1'`,

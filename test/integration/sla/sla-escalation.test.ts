@@ -198,12 +198,16 @@ describe('SLA escalation: flag, WeCom reminder, ticket, supervisor', () => {
       [2, 'OPEN', SUPERVISOR_ID],
     ]);
     await deliverOutbox(db);
+    // Both reminders were due together for one robot: one digest, mentioning owner and supervisor.
     const requests = robot.requests.filter((r) => r.rawBody.includes(no));
     expect(
       requests.map(
         (r) => (r.body as { text: { mentioned_mobile_list: string[] } }).text.mentioned_mobile_list,
       ),
-    ).toEqual([[OWNER_MOBILE], [SUPERVISOR_MOBILE]]);
+    ).toEqual([[OWNER_MOBILE, SUPERVISOR_MOBILE]]);
+    const content = (requests[0].body as { text: { content: string } }).text.content;
+    expect(content.indexOf('请负责人')).toBeGreaterThan(0);
+    expect(content.indexOf('请负责人')).toBeLessThan(content.indexOf('请主管'));
   });
 
   it('still flags and opens a ticket when the group has no robot, and says so in the history', async () => {

@@ -26,8 +26,15 @@ describe('wecom.message outbox delivery', () => {
   let pool: pg.Pool;
   let server: RecordingServer;
   const logger = createLogger('silent', 'test');
-  const handler = createWecomMessageHandler(new HttpWecomSender({ timeoutMs: 400 }));
-  const handlers = new Map([[WECOM_MESSAGE_TOPIC, handler]]);
+  // A fresh handler per test, with a 1 s robot window: a refusal (45009) blocks the robot for it.
+  const newHandlers = () =>
+    new Map([
+      [
+        WECOM_MESSAGE_TOPIC,
+        createWecomMessageHandler(new HttpWecomSender({ timeoutMs: 400 }), { windowMs: 1000 }),
+      ],
+    ]);
+  let handlers = newHandlers();
   const webhook = () => `${server.url}/cgi-bin/webhook/send?key=ops-robot`;
   let sequence = 0;
   const nextKey = () => `wecom:sla-reminder:order-${++sequence}:L1`;
@@ -90,6 +97,7 @@ describe('wecom.message outbox delivery', () => {
   });
 
   beforeEach(async () => {
+    handlers = newHandlers();
     server.reset();
     await pool.query('delete from outbox_message');
   });
@@ -256,7 +264,7 @@ describe('wecom.message outbox delivery', () => {
     await exited;
     expect(output).not.toContain('committed');
 
-    // PostgreSQL rolled the claim back: the message is still due, unmarked.
+    // Nothing was marked; the message is leased to the dead worker until the lease runs out.
     const afterKill = await waitFor(
       async () => {
         const current = await row(key);
@@ -270,6 +278,11 @@ describe('wecom.message outbox delivery', () => {
     expect(afterKill).toMatchObject({ attempts: 0, delivered_at: null, dead_at: null });
 
     server.script([]);
+    expect(await dispatch()).toMatchObject({ claimed: 0 });
+    await waitFor(async () => (await row(key)).available_at.getTime() <= Date.now(), {
+      timeoutMs: 20_000,
+      message: 'the dead worker lease to run out',
+    });
     expect(await dispatch()).toMatchObject({ claimed: 1, delivered: 1 });
     // Delivered at least once: the robot saw the same message twice.
     expect(server.requests).toHaveLength(2);

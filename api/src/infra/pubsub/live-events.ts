@@ -1,6 +1,6 @@
 import { timeOrderedUuid } from '../ids/time-ordered-uuid.js';
 import type { OutboxEntry } from '../outbox/outbox.js';
-import type { OutboxHandler, OutboxRecord } from '../outbox/outbox-dispatcher.js';
+import type { OutboxHandler, OutboxRecord } from '../outbox/outbox-handler.js';
 import { PUBSUB_CHANNEL } from './pg-pubsub.js';
 import type { PubSubTopic, PubSubTopics } from './topics.js';
 
@@ -48,7 +48,10 @@ export function eventsOf(message: Pick<OutboxRecord, 'id' | 'payload'>): Record<
 export function liveEventsHandler(topic: PubSubTopic): OutboxHandler {
   return {
     topic: LIVE_EVENT_OUTBOX_TOPICS[topic],
-    async deliver(messages, tx) {
+    transactional: true,
+    claimSize: 500,
+    async deliver(messages, { tx }) {
+      if (!tx) throw new Error('live events are delivered inside the claiming transaction');
       const notifications = messages.flatMap((m) =>
         eventsOf(m).map((event) => JSON.stringify({ topic, event })),
       );

@@ -1,6 +1,7 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda } from 'agenda';
+import { createPool, type DatabaseLimits, DEFAULT_DATABASE_LIMITS } from '../db/pool.js';
 import type { Logger } from '../logging/logger.js';
 
 export type SchedulerBackendKind = 'mongodb' | 'postgresql';
@@ -16,6 +17,8 @@ export interface SchedulerOptions {
   workerName: string;
   /** How often due jobs are looked for, in ms. */
   processEveryMs: number;
+  /** Time limits on the job store's PostgreSQL connections. @default DEFAULT_DATABASE_LIMITS */
+  databaseLimits?: DatabaseLimits;
   logger: Logger;
 }
 
@@ -33,9 +36,27 @@ export interface Scheduler {
 /** One code path for both stores: the backend is chosen here, once, at start-up. */
 export function createScheduler(opts: SchedulerOptions): Scheduler {
   const backend: SchedulerBackendKind = opts.mongodbUrl ? 'mongodb' : 'postgresql';
-  const store = opts.mongodbUrl
-    ? new MongoBackend({ address: opts.mongodbUrl, collection: 'agenda_jobs' })
-    : new PostgresBackend({ connectionString: opts.databaseUrl, tableName: 'agenda_jobs' });
+  // The PostgreSQL backend gets a pool of ours: one it creates itself has no error listener, and a
+  // dropped connection would end the process with an unhandled 'error' event.
+  const pool = opts.mongodbUrl
+    ? null
+    : createPool({
+        url: opts.databaseUrl,
+        max: 5,
+        limits: opts.databaseLimits ?? DEFAULT_DATABASE_LIMITS,
+        logger: opts.logger,
+        name: 'scheduler',
+      });
+  const store = pool
+    ? new PostgresBackend({ pool, tableName: 'agenda_jobs' })
+    : new MongoBackend({ address: opts.mongodbUrl!, collection: 'agenda_jobs' });
+  // Its LISTEN connection reports a lost connection as an 'error' event, then reconnects.
+  const channel = (store as { notificationChannel?: { on?: (e: string, f: (err: Error) => void) => void } })
+    .notificationChannel;
+  channel?.on?.('error', (error) => opts.logger.warn({ err: error.message }, 'scheduler notifications lost'));
+  const closePool = async () => {
+    await pool?.end().catch(() => undefined);
+  };
   const agenda = new Agenda({
     name: opts.workerName,
     processEvery: opts.processEveryMs,
@@ -67,15 +88,17 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         // leaves the job store's connections open: close them here.
         await agenda.ready.catch(() => undefined);
         await store.disconnect();
+        await closePool();
         return;
       }
       // drain() stops fetching, waits for running jobs and closes the job store.
       const drained = await agenda.drain(drainMs);
       if (drained.timedOut) opts.logger.warn({ running: drained.running }, 'jobs still running at shutdown');
+      await closePool();
     },
     async ping() {
       try {
-        await agenda.db.getQueueSize();
+        await withTimeout(agenda.db.getQueueSize(), 3000);
         return true;
       } catch {
         return false;
@@ -104,4 +127,15 @@ async function unlockOwnStaleJobs(agenda: Agenda, workerName: string, logger: Lo
     );
   }
   logger.warn({ count: stale.length }, 'unlocked jobs this worker held when it stopped abruptly');
+}
+
+/** Rejects when `promise` has not settled within `ms` (a frozen store must not hang /readyz). */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { RobotPacing } from '../../domain/wecom/robot-pacing.js';
+import { buildDigest } from '../../domain/wecom/wecom-digest.js';
 import type { WecomMessage } from '../../domain/wecom/wecom-message.js';
 import type { Logger } from '../../infra/logging/logger.js';
 import type { OutboxEntry } from '../../infra/outbox/outbox.js';
@@ -6,6 +9,9 @@ import { describeEndpoint, HttpWecomSender, isRateLimited, type WecomSender } fr
 
 /** Outbox topic of every WeCom group-robot message. */
 export const WECOM_MESSAGE_TOPIC = 'wecom.message';
+
+/** Reminders claimed for one digest: about what one holds; the ones that do not fit wait for the next. */
+const DIGEST_CLAIM = 30;
 
 /** What a `wecom.message` outbox row carries. */
 export interface WecomOutboxPayload {
@@ -38,60 +44,112 @@ export function wecomOutboxEntry(entry: {
   };
   return {
     topic: WECOM_MESSAGE_TOPIC,
+    lane: wecomLane(entry.webhookUrl),
     dedupeKey: entry.dedupeKey,
     payload: payload as unknown as Record<string, unknown>,
     ...(entry.availableAt ? { availableAt: entry.availableAt } : {}),
   };
 }
 
+export interface WecomHandlerOptions {
+  logger?: Logger;
+  /** Messages one robot is sent per window. @default 20 (WeCom's limit a minute) */
+  messagesPerWindow?: number;
+  /** @default 60000 */
+  windowMs?: number;
+  /** Longest one send may take (the outbox lease is this plus 5 s). @default 10000 */
+  timeoutMs?: number;
+}
+
 /**
- * Delivers `wecom.message` rows through `sender`, one request each, in claiming order. After a
- * robot answers "rate limited" the rest of the batch for that robot is deferred without a request
- * (it would be refused too); the outbox retries them with its backoff.
+ * Delivers `wecom.message` rows. Each robot has its own outbox lane; the messages due in it go
+ * out as digests (`buildDigest`), paced to the robot's limit; a robot that still answers "rate
+ * limited" (45009) gets nothing for a whole window. Each message stays its own outbox row (one per
+ * order's reminder), marked delivered with the digest that carried it.
  */
 export function createWecomMessageHandler(
   sender: WecomSender,
-  options: { logger?: Logger } = {},
+  options: WecomHandlerOptions = {},
 ): OutboxHandler {
+  const pacing = new RobotPacing(options.messagesPerWindow ?? 20, options.windowMs ?? 60_000);
   return {
     topic: WECOM_MESSAGE_TOPIC,
+    // Text reminders go as digests of about 13–30; a markdown alert goes alone.
+    claimSize: (first) =>
+      (first.payload as Partial<WecomOutboxPayload>).message?.msgtype === 'text' ? DIGEST_CLAIM : 1,
+    timeoutMs: options.timeoutMs ?? 10_000,
     async deliver(messages) {
-      const limited = new Set<string>();
-      const outcomes: DeliveryOutcome[] = [];
-      for (const record of messages) {
+      const outcomes: DeliveryOutcome[] = messages.map(() => ({
+        ok: false,
+        error: 'waiting for the next digest',
+        retryable: true,
+        notAttempted: true,
+        retryAt: new Date(),
+      }));
+      const valid: { index: number; payload: WecomOutboxPayload }[] = [];
+      for (const [index, record] of messages.entries()) {
         const payload = readPayload(record);
-        if (!payload.ok) {
-          outcomes.push({ ok: false, error: payload.error, retryable: false });
-          continue;
-        }
-        const { webhookUrl, message, purpose, orderId } = payload.value;
-        if (limited.has(webhookUrl)) {
-          outcomes.push({ ok: false, error: 'deferred: the robot rate-limited this batch', retryable: true });
-          continue;
-        }
-        const outcome = await sender.send(webhookUrl, message);
-        if (isRateLimited(outcome)) limited.add(webhookUrl);
-        options.logger?.info(
-          {
-            outboxId: record.id,
-            purpose,
-            orderId,
-            endpoint: endpointOf(webhookUrl),
-            msgtype: message.msgtype,
-            delivered: outcome.ok,
-            attempt: record.attempts + 1,
-          },
-          'wecom message sent',
-        );
-        outcomes.push(outcome);
+        if (payload.ok) valid.push({ index, payload: payload.value });
+        else outcomes[index] = { ok: false, error: payload.error, retryable: false };
       }
+      if (valid.length === 0) return outcomes;
+      // One robot per call (rows written before lanes existed may mix robots in one lane).
+      const robot = valid[0].payload.webhookUrl;
+      const batch = valid.filter((v) => v.payload.webhookUrl === robot);
+      const now = new Date();
+      const slot = pacing.nextSlot(robot, now);
+      if (slot > now) {
+        for (const { index } of batch)
+          outcomes[index] = {
+            ok: false,
+            error: 'paced: the robot takes 20 a minute',
+            retryable: true,
+            notAttempted: true,
+            retryAt: slot,
+          };
+        return outcomes;
+      }
+      const digest = buildDigest(batch.map((v) => v.payload.message));
+      const carried = batch.slice(0, digest.included);
+      pacing.recordSend(robot, now);
+      let outcome = await sender.send(robot, digest.message);
+      if (isRateLimited(outcome) && !outcome.ok) {
+        const until = pacing.recordRefusal(robot, new Date());
+        outcome = { ...outcome, retryAt: until };
+        for (const { index } of batch.slice(digest.included))
+          outcomes[index] = {
+            ok: false,
+            error: 'paced: the robot refused for rate',
+            retryable: true,
+            notAttempted: true,
+            retryAt: until,
+          };
+      }
+      for (const { index } of carried) outcomes[index] = outcome;
+      options.logger?.info(
+        {
+          outboxIds: carried.map((c) => messages[c.index].id),
+          purposes: [...new Set(carried.map((c) => c.payload.purpose))],
+          endpoint: endpointOf(robot),
+          msgtype: digest.message.msgtype,
+          delivered: outcome.ok,
+        },
+        'wecom message sent',
+      );
       return outcomes;
     },
   };
 }
 
-/** The handler the worker registers: real HTTP with a 10 s timeout. */
-export const wecomMessageHandler: OutboxHandler = createWecomMessageHandler(new HttpWecomSender());
+/** The handler the worker registers: real HTTP with a 10 s timeout, paced to WeCom's limit. */
+export function wecomMessageHandler(options: WecomHandlerOptions = {}): OutboxHandler {
+  return createWecomMessageHandler(new HttpWecomSender(), options);
+}
+
+/** One lane per robot, named without its key (the key is a credential). */
+export function wecomLane(webhookUrl: string): string {
+  return `${WECOM_MESSAGE_TOPIC}:${createHash('sha256').update(webhookUrl).digest('hex').slice(0, 16)}`;
+}
 
 type PayloadCheck = { ok: true; value: WecomOutboxPayload } | { ok: false; error: string };
 
