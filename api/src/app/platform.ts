@@ -9,8 +9,8 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from '../infra/db/embedd
 import { migrateWithLock } from '../infra/db/migrate-with-lock.js';
 import { type Orm, openOrm } from '../infra/db/orm.js';
 import { buildGraphQLSchema } from '../infra/graphql/build-schema.js';
-import { createQueryLimitRules } from '../infra/graphql/query-limits.js';
 import { type RunningHttpServer, startHttpServer } from '../infra/http/http-server.js';
+import { metricsAccess } from '../infra/http/metrics-access.js';
 import { createLogger, type Logger } from '../infra/logging/logger.js';
 import { createPlatformMetrics } from '../infra/metrics/metrics.js';
 import { PgPubSub } from '../infra/pubsub/pg-pubsub.js';
@@ -196,13 +196,19 @@ export async function startPlatform(
           if (!pubsub.isListening) down.push('pubsub');
           return down;
         },
-        validationRules: createQueryLimitRules({
-          maxDepth: config.graphqlMaxDepth,
-          maxCost: config.graphqlMaxCost,
-        }),
+        queryLimits: { maxDepth: config.graphqlMaxDepth, maxCost: config.graphqlMaxCost },
+        edgeLimits: config.edgeLimits,
+        mayIntrospect: (context) => context.viewer.kind !== 'ANONYMOUS',
+        debug: config.graphqlDebug,
         routes: (app) => {
-          mountWebhooks(app, { pool, secrets: config.webhookSecrets, logger });
+          mountWebhooks(app, {
+            pool,
+            secrets: config.webhookSecrets,
+            logger,
+            maxBodyBytes: config.edgeLimits.webhookBodyBytes,
+          });
           mountReports(app, { pool, auth, logger });
+          app.use('/metrics', metricsAccess(config.metricsToken));
           metrics.mount(app);
         },
         staticDir: config.trackingSiteDir,
