@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { textDefects } from '../../domain/edge/edge-text.js';
+import { orderPlausibility } from '../../domain/edge/order-plausibility.js';
 import type { NormalizedOrder } from '../../domain/intake/normalized-order.js';
 import { parseChannelOrder } from '../../domain/intake/parse-channel-order.js';
 import type { Channel } from '../../domain/order/order-types.js';
@@ -48,9 +50,17 @@ export async function submitChannelOrders(
   const accepted: { index: number; order: NormalizedOrder }[] = [];
   const errors: FieldError[] = [];
   payloads.forEach((raw, index) => {
+    const field = (e: FieldError) => ({ ...e, field: `orders[${index}]${e.field ? `.${e.field}` : ''}` });
+    // Text no store can hold is refused per order before parsing, so the rest of the call commits.
+    const poison = textDefects(raw);
+    if (poison.length > 0) {
+      errors.push(...poison.map(field));
+      return;
+    }
     const parsed = parseChannelOrder(channel, raw);
-    if (parsed.ok) accepted.push({ index, order: parsed.value });
-    else errors.push(...parsed.errors.map((e) => ({ ...e, field: `orders[${index}].${e.field}` })));
+    const defects = parsed.ok ? orderPlausibility(parsed.value, now) : parsed.errors;
+    if (parsed.ok && defects.length === 0) accepted.push({ index, order: parsed.value });
+    else errors.push(...defects.map(field));
   });
   const orders = accepted.map((a) => a.order);
   const routing =
