@@ -23,6 +23,7 @@ import { scheduleFreshnessCheck } from '../jobs/report-freshness-check.job.js';
 import { scheduleSlaSweep } from '../jobs/sla-sweep.job.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { ensureBootstrapAdmin } from '../modules/auth/bootstrap-admin.js';
+import { RevocationListener } from '../modules/auth/revocation-listener.js';
 import { demoBanner, seedDemo } from '../modules/demo/demo-seed.js';
 import { FlowHealthService } from '../modules/flow-health/flow-health.service.js';
 import { loadOpsSnapshot } from '../modules/flow-health/flow-health-metrics.js';
@@ -153,6 +154,11 @@ export async function startPlatform(
       await pubsub.start();
       stops.push(() => pubsub.stop());
       const auth = await AuthService.open(orm, config.authSecret);
+      const revocations = new RevocationListener(databaseUrl, logger, (revocation) =>
+        auth.applyRevocation(revocation),
+      );
+      await revocations.start();
+      stops.push(() => revocations.stop());
       const admin = await ensureBootstrapAdmin(orm, auth, config.adminPassword);
       if (admin.created && admin.generatedPassword)
         process.stdout.write(
@@ -184,11 +190,15 @@ export async function startPlatform(
             auth,
             viewer: authenticated.viewer,
             now,
+            clientAddress: credentials.address ?? null,
             flowHealth,
             freshness,
           };
         },
         acceptSubscriber: (context) => context.viewer.kind !== 'ANONYMOUS',
+        sessionEndsAt: (context) =>
+          context.viewer.kind === 'STAFF' ? (context.viewer.expiresAt ?? null) : null,
+        onRevocation: (recheck) => auth.onRevocation(recheck),
         unready: async () => {
           const down: string[] = [];
           await pool.query('select 1').catch(() => down.push('database'));

@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { AccessRevocationResolver } from '../modules/auth/access-revocation.resolver.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { FlowHealthResolver } from '../modules/flow-health/flow-health.resolver.js';
 import { OrderEventResolver } from '../modules/order-events/order-event.resolver.js';
@@ -17,6 +18,7 @@ import { TicketResolver } from '../modules/tickets/ticket.resolver.js';
 export const RESOLVERS: NonEmptyArray<Function> = [
   SystemResolver,
   AuthResolver,
+  AccessRevocationResolver,
   OrderResolver,
   OrderEventResolver,
   OrderTimelineResolver,

@@ -15,7 +15,7 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import helmet from 'helmet';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { createQueryLimitRules, type QueryLimits } from '../graphql/query-limits.js';
 import { guardOperation, type RequestGuards, requestGuardsPlugin } from '../graphql/request-guards.js';
 import type { Logger } from '../logging/logger.js';
@@ -48,6 +48,14 @@ export interface HttpServerOptions<C extends BaseContext> {
   mayIntrospect?: (context: C) => boolean;
   /** Error answers carry stack traces (`GRAPHQL_DEBUG`). @default false */
   debug?: boolean;
+  /** When the credentials of a subscription connection run out; the socket closes then (4401). */
+  sessionEndsAt?: (context: C) => Date | null;
+  /**
+   * Registers a callback run whenever access was taken back somewhere; every open subscription
+   * connection then has its credentials checked again and closes (4403) if they no longer pass.
+   * Returns the unregister function.
+   */
+  onRevocation?: (recheck: () => void) => () => void;
   /** Mounts extra HTTP routes (e.g. signed webhooks) before GraphQL and the site. */
   routes?: (app: Express) => void;
   /** Built tracking site to serve at `/`, if present. */
@@ -58,6 +66,8 @@ export interface HttpServerOptions<C extends BaseContext> {
 export interface Credentials {
   authorization?: string;
   apiKey?: string;
+  /** The caller's network address. */
+  address?: string;
 }
 
 export interface RunningHttpServer {
@@ -91,10 +101,13 @@ export async function startHttpServer<C extends BaseContext>(
     path: '/graphql',
     maxPayload: limits.wsPayloadBytes,
   });
-  const credentialsOf = (params: Record<string, unknown> | undefined): Credentials => ({
+  const credentialsOf = (params: Record<string, unknown> | undefined, address?: string): Credentials => ({
     authorization: typeof params?.authorization === 'string' ? params.authorization : undefined,
     apiKey: typeof params?.apiKey === 'string' ? params.apiKey : undefined,
+    address,
   });
+  const connections = new SubscriptionConnections<C>(opts);
+  const stopRechecks = opts.onRevocation?.(() => connections.recheck());
   const subscriptions = useServer(
     {
       schema: opts.schema,
@@ -109,7 +122,9 @@ export async function startHttpServer<C extends BaseContext>(
         }
         const invalid = validate(opts.schema, document, [...specifiedRules, ...validationRules]);
         if (invalid.length > 0) return invalid;
-        const contextValue = await opts.context(credentialsOf(ctx.connectionParams));
+        const contextValue = await opts.context(
+          credentialsOf(ctx.connectionParams, ctx.extra.request.socket.remoteAddress),
+        );
         const refusal = guardOperation(
           guards,
           { document, operationName: payload.operationName, variables: payload.variables },
@@ -126,8 +141,12 @@ export async function startHttpServer<C extends BaseContext>(
       },
       // Subscriptions are authenticated once, when the client connects; a refusal closes with 4403.
       onConnect: async (ctx) => {
+        const credentials = credentialsOf(ctx.connectionParams, ctx.extra.request.socket.remoteAddress);
         try {
-          return opts.acceptSubscriber(await opts.context(credentialsOf(ctx.connectionParams)));
+          const context = await opts.context(credentials);
+          if (!opts.acceptSubscriber(context)) return false;
+          connections.add(ctx.extra.socket, credentials, opts.sessionEndsAt?.(context) ?? null);
+          return true;
         } catch {
           return false;
         }
@@ -160,6 +179,8 @@ export async function startHttpServer<C extends BaseContext>(
         async serverWillStart() {
           return {
             async drainServer() {
+              stopRechecks?.();
+              connections.clear();
               await subscriptions.dispose();
             },
           };
@@ -192,6 +213,7 @@ export async function startHttpServer<C extends BaseContext>(
         opts.context({
           authorization: req.headers.authorization,
           apiKey: req.header('x-api-key') ?? undefined,
+          address: req.socket.remoteAddress,
         }),
     }),
   );
@@ -215,4 +237,54 @@ export async function startHttpServer<C extends BaseContext>(
       await apollo.stop();
     },
   };
+}
+
+/** Longest delay `setTimeout` takes; a later end is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Open subscription connections and the credentials each was opened with: closed when those run
+ * out (4401), and checked again after every revocation (4403 when they no longer pass).
+ */
+class SubscriptionConnections<C extends BaseContext> {
+  private readonly open = new Map<WebSocket, { credentials: Credentials; timer: NodeJS.Timeout | null }>();
+
+  constructor(private readonly opts: Pick<HttpServerOptions<C>, 'context' | 'acceptSubscriber' | 'logger'>) {}
+
+  add(socket: WebSocket, credentials: Credentials, endsAt: Date | null): void {
+    const entry: { credentials: Credentials; timer: NodeJS.Timeout | null } = { credentials, timer: null };
+    const arm = () => {
+      if (!endsAt) return;
+      const wait = endsAt.getTime() - Date.now();
+      if (wait <= 0) {
+        socket.close(4401, 'Session expired');
+        return;
+      }
+      entry.timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS));
+      entry.timer.unref();
+    };
+    arm();
+    this.open.set(socket, entry);
+    socket.once('close', () => {
+      if (entry.timer) clearTimeout(entry.timer);
+      this.open.delete(socket);
+    });
+  }
+
+  recheck(): void {
+    for (const [socket, { credentials }] of this.open) {
+      this.opts
+        .context(credentials)
+        .then((context) => this.opts.acceptSubscriber(context))
+        .catch(() => false)
+        .then((accepted) => {
+          if (!accepted) socket.close(4403, 'Forbidden');
+        });
+    }
+  }
+
+  clear(): void {
+    for (const entry of this.open.values()) if (entry.timer) clearTimeout(entry.timer);
+    this.open.clear();
+  }
 }
