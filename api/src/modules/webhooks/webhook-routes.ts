@@ -106,7 +106,13 @@ export function mountWebhooks(app: Express, deps: WebhookDeps): void {
       if (name) countWebhook(name, 'serverErrors');
       // The message of a failure may quote the body; the name and the request id find it.
       deps.logger.error(
-        { webhook: name, requestId: res.locals.requestId, errorName: error.name, errorType: error.type },
+        {
+          webhook: name,
+          requestId: res.locals.requestId,
+          errorName: error.name,
+          errorType: error.type,
+          frames: error.stack?.split('\n').slice(1, 6).map((line) => line.trim()),
+        },
         'webhook failed',
       );
       res.status(500).json(failure('INTERNAL', 'the webhook could not be processed; retry later'));
