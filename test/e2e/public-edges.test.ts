@@ -334,9 +334,13 @@ describe('public edges under abuse', () => {
       expect(reply.body.data?.submitOrders.results).toEqual([]);
       const page = await asAdmin(
         urlA,
-        '{ orders(first: 50) { edges { node { channelOrderNo totalCents } } } }',
+        '{ orders(first: 50) { edges { node { channelOrderNo totalCents total { amount amountMinor currencyCode } } } } }',
       );
       expect(page.body.errors).toBeUndefined();
+      const good = page.body.data?.orders.edges.find(
+        (e: { node: { channelOrderNo: string } }) => e.node.channelOrderNo === 'WS-EDGE-GOOD-1',
+      );
+      expect(good.node.total).toEqual({ amount: '268.00', amountMinor: '26800', currencyCode: 'CNY' });
     });
 
     it('answers the buyerPhone filter only to roles that read phones in clear', async () => {

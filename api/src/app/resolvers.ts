@@ -5,6 +5,7 @@ import { FlowHealthResolver } from '../modules/flow-health/flow-health.resolver.
 import { OrderEventResolver } from '../modules/order-events/order-event.resolver.js';
 import { OrderTimelineResolver } from '../modules/order-events/order-timeline.resolver.js';
 import { OrderResolver } from '../modules/orders/order.resolver.js';
+import { OrderMoneyResolver } from '../modules/orders/order-money.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { OrderRoutingResolver } from '../modules/routing/order-routing.resolver.js';
 import { ProcessingGroupResolver } from '../modules/routing/processing-group.resolver.js';
@@ -20,6 +21,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AuthResolver,
   AccessRevocationResolver,
   OrderResolver,
+  OrderMoneyResolver,
   OrderEventResolver,
   OrderTimelineResolver,
   ProcessingGroupResolver,

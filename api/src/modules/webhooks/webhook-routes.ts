@@ -111,7 +111,10 @@ export function mountWebhooks(app: Express, deps: WebhookDeps): void {
           requestId: res.locals.requestId,
           errorName: error.name,
           errorType: error.type,
-          frames: error.stack?.split('\n').slice(1, 6).map((line) => line.trim()),
+          frames: error.stack
+            ?.split('\n')
+            .slice(1, 6)
+            .map((line) => line.trim()),
         },
         'webhook failed',
       );
