@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../api/src/infra/db/embedded-postgres.js';
 import { createLogger } from '../api/src/infra/logging/logger.js';
-import { runAllEdges } from '../test/properties/edge-properties.js';
+import { progress, runAllEdges } from '../test/properties/edge-properties.js';
 import { startEdgeServer } from '../test/properties/edge-server.js';
 import { freePort } from '../test/support/free-port.js';
 
@@ -35,6 +35,8 @@ const server = await startEdgeServer(process.env.DATABASE_URL ?? database!.url);
 let broken = 0;
 try {
   const started = performance.now();
+  progress.report = (edge, cases) =>
+    console.error(`  … ${edge}: ${cases} cases (${Math.round((performance.now() - started) / 1000)} s)`);
   console.log(`${runs} generated cases per edge${seed === undefined ? '' : `, seed ${seed}`}\n`);
   const findings = await runAllEdges(server, runs, seed);
   for (const finding of findings) {

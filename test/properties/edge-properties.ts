@@ -44,15 +44,26 @@ async function run(
 ): Promise<EdgeFinding> {
   const answers: Record<string, number> = {};
   const started = performance.now();
-  const details = await fc.check(property(answers), { numRuns, seed, endOnFailure: true });
+  const details = await fc.check(property(answers), {
+    numRuns,
+    seed,
+    endOnFailure: true,
+  });
   const failure = details.failed
     ? `${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)} (seed ${details.seed}, path ${details.counterexamplePath}) on ${preview(details.counterexample)}`
     : null;
   return { edge, runs: details.numRuns, failure, answers, ms: Math.round(performance.now() - started) };
 }
 
-const tally = (answers: Record<string, number>, key: string) => {
+/** Set by `npm run fuzz` to see progress; called every 1,000 cases of an edge. */
+export const progress: { report: ((edge: string, cases: number) => void) | null } = { report: null };
+
+const tally = (answers: Record<string, number>, key: string, edge?: string) => {
   answers[key] = (answers[key] ?? 0) + 1;
+  if (edge && progress.report) {
+    const cases = Object.values(answers).reduce((sum, n) => sum + n, 0);
+    if (cases % 1000 === 0) progress.report(edge, cases);
+  }
 };
 
 function preview(value: unknown): string {
@@ -67,13 +78,14 @@ function preview(value: unknown): string {
 
 /** Each channel adapter, pure: never throws; a refusal is coded errors, an acceptance exact integers. */
 export function adapterProperty(channel: Channel, numRuns: number, seed?: number): Promise<EdgeFinding> {
-  return run(`adapter ${channel}`, numRuns, seed, (answers) =>
+  const label = `adapter ${channel}`;
+  return run(label, numRuns, seed, (answers) =>
     fc.asyncProperty(channelPayload(channel as keyof typeof CHANNEL_FIXTURES), async (raw) => {
       const parsed = parseChannelOrder(channel, raw);
       if (!parsed.ok) {
         check(parsed.errors.length > 0, 'refused without an error');
         checkFieldErrors(parsed.errors, 'adapter');
-        tally(answers, parsed.errors[0].code);
+        tally(answers, parsed.errors[0].code, label);
         return;
       }
       const order = parsed.value;
@@ -87,7 +99,7 @@ export function adapterProperty(channel: Channel, numRuns: number, seed?: number
       check(!Number.isNaN(order.createdAt.getTime()), 'accepted an invalid time');
       const implausible = orderPlausibility(order, new Date());
       checkFieldErrors(implausible, 'plausibility');
-      tally(answers, implausible.length > 0 ? implausible[0].code : 'ACCEPTED');
+      tally(answers, implausible.length > 0 ? implausible[0].code : 'ACCEPTED', label);
     }),
   );
 }
@@ -125,7 +137,8 @@ export function webhookProperty(
     fc.constantFrom(...ENCODINGS),
     signedRight,
   );
-  return run(`webhook ${kind}`, numRuns, seed, (answers) =>
+  const label = `webhook ${kind}`;
+  return run(label, numRuns, seed, (answers) =>
     fc.asyncProperty(request, async ([payload, contentType, encoding, signedRight]) => {
       const timestamp = Math.floor(Date.now() / 1000);
       const headers: Record<string, string> = {
@@ -155,6 +168,7 @@ export function webhookProperty(
         tally(
           answers,
           `200 ${some(results.length)} taken, ${some((answer.errors as unknown[]).length)} refused`,
+          label,
         );
       } else {
         const error = answer.error as { code?: string } | undefined;
@@ -164,7 +178,7 @@ export function webhookProperty(
         );
         if (counted)
           check((await countOrders(server)) === before, `answered ${response.status} but wrote orders`);
-        tally(answers, `${response.status} ${error.code}`);
+        tally(answers, `${response.status} ${error.code}`, label);
       }
     }),
   );
@@ -241,7 +255,8 @@ export const GRAPHQL_EDGES = Object.keys(OPERATIONS) as GraphQLEdge[];
 
 export function graphqlProperty(server: EdgeServer, edge: GraphQLEdge, numRuns: number, seed?: number) {
   const operation = OPERATIONS[edge];
-  return run(`graphql ${edge}`, numRuns, seed, (answers) =>
+  const label = `graphql ${edge}`;
+  return run(label, numRuns, seed, (answers) =>
     fc.asyncProperty(operation.variables as fc.Arbitrary<unknown>, async (variables) => {
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
@@ -264,7 +279,7 @@ export function graphqlProperty(server: EdgeServer, edge: GraphQLEdge, numRuns: 
       if (payload && 'userErrors' in payload) checkFieldErrors(payload.userErrors, edge);
       const first = body.errors?.[0]?.extensions?.code;
       const userError = (payload?.userErrors as Array<{ code: string }> | undefined)?.[0]?.code;
-      tally(answers, `${response.status} ${String(first ?? userError ?? 'OK')}`);
+      tally(answers, `${response.status} ${String(first ?? userError ?? 'OK')}`, label);
     }),
   );
 }
