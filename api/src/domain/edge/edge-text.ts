@@ -7,7 +7,7 @@ import type { FieldError } from '../shared/result.js';
  */
 
 /** Longest string any channel or event field may carry, in UTF-16 units. */
-export const MAX_TEXT_CHARS = 4096;
+export const MAX_TEXT_CHARS = 65_536;
 /** Deepest nesting of arrays and objects in one item. */
 export const MAX_NESTING = 16;
 /** Defects reported per item; the rest are summarised by the first ones. */
