@@ -21,6 +21,11 @@ export interface SubmittedOrderResult {
 export interface SubmitOptions {
   /** Route the orders as they are taken in. Off only to measure what routing costs. @default true */
   routing?: boolean;
+  /**
+   * Refuse orders whose times lie more than a few minutes past this moment: set by the network
+   * edges (webhooks, `submitOrders`) to the time they received the call. @default no check
+   */
+  plausibleAt?: Date;
 }
 
 /**
@@ -58,7 +63,7 @@ export async function submitChannelOrders(
       return;
     }
     const parsed = parseChannelOrder(channel, raw);
-    const defects = parsed.ok ? orderPlausibility(parsed.value, now) : parsed.errors;
+    const defects = parsed.ok ? orderPlausibility(parsed.value, options.plausibleAt ?? null) : parsed.errors;
     if (parsed.ok && defects.length === 0) accepted.push({ index, order: parsed.value });
     else errors.push(...defects.map(field));
   });

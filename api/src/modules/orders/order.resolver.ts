@@ -169,6 +169,7 @@ export class OrderResolver {
       input.channel as Channel,
       input.orders,
       ctx.now,
+      { plausibleAt: ctx.now },
     );
     return Object.assign(new SubmitOrdersPayload(), {
       results: results.map((r) => Object.assign(new OrderIntakeResultType(), r)),

@@ -65,6 +65,7 @@ export function mountWebhooks(app: Express, deps: WebhookDeps): void {
         name as Channel,
         read.items,
         receivedAt,
+        { plausibleAt: receivedAt },
       );
       return { status: 200, body: { results, errors }, invalid: read.items.length - results.length };
     }),
