@@ -21,4 +21,6 @@ export interface GraphQLContext {
   viewer: Viewer;
   /** Request time, passed to domain rules as `now`. */
   now: Date;
+  /** The caller's network address (sign-in back-off and audit). */
+  clientAddress?: string | null;
 }

@@ -1,6 +1,8 @@
 import { OutboxLane } from '../infra/outbox/outbox-lane.entity.js';
 import { OutboxMessage } from '../infra/outbox/outbox-message.entity.js';
 import { ApiClient } from '../modules/auth/api-client.entity.js';
+import { AuthAudit } from '../modules/auth/auth-audit.entity.js';
+import { LoginThrottle } from '../modules/auth/login-throttle.entity.js';
 import { PlatformSecret } from '../modules/auth/platform-secret.entity.js';
 import { StaffUser } from '../modules/auth/staff-user.entity.js';
 import { FlowHealthEvent } from '../modules/flow-health/flow-health-event.entity.js';
@@ -43,4 +45,6 @@ export const ENTITIES = [
   TicketComment,
   TimeoutReportSnapshot,
   FreshnessAlert,
+  AuthAudit,
+  LoginThrottle,
 ];

@@ -9,9 +9,9 @@ import { migrateWithLock } from '../infra/db/migrate-with-lock.js';
 import { type Orm, openOrm } from '../infra/db/orm.js';
 import { createPool } from '../infra/db/pool.js';
 import { buildGraphQLSchema } from '../infra/graphql/build-schema.js';
-import { createQueryLimitRules } from '../infra/graphql/query-limits.js';
 import { mountGraphQLExplorer } from '../infra/http/graphql-explorer.js';
 import { type RunningHttpServer, startHttpServer } from '../infra/http/http-server.js';
+import { metricsAccess } from '../infra/http/metrics-access.js';
 import { createLogger, type Logger } from '../infra/logging/logger.js';
 import { createPlatformMetrics } from '../infra/metrics/metrics.js';
 import { PgPubSub } from '../infra/pubsub/pg-pubsub.js';
@@ -26,6 +26,7 @@ import { scheduleSlaSweep } from '../jobs/sla-sweep.job.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { ensureBootstrapAdmin } from '../modules/auth/bootstrap-admin.js';
 import { explorerDefaults } from '../modules/demo/demo-explorer.js';
+import { RevocationListener } from '../modules/auth/revocation-listener.js';
 import { demoBanner, seedDemo } from '../modules/demo/demo-seed.js';
 import { FlowHealthService } from '../modules/flow-health/flow-health.service.js';
 import { loadOpsSnapshot } from '../modules/flow-health/flow-health-metrics.js';
@@ -168,6 +169,11 @@ export async function startPlatform(
       await pubsub.start();
       stops.push(() => pubsub.stop());
       const auth = await AuthService.open(orm, config.authSecret);
+      const revocations = new RevocationListener(databaseUrl, logger, (revocation) =>
+        auth.applyRevocation(revocation),
+      );
+      await revocations.start();
+      stops.push(() => revocations.stop());
       const admin = await ensureBootstrapAdmin(orm, auth, config.adminPassword);
       if (admin.created && admin.generatedPassword)
         process.stdout.write(
@@ -199,20 +205,30 @@ export async function startPlatform(
             auth,
             viewer: authenticated.viewer,
             now,
+            clientAddress: credentials.address ?? null,
             flowHealth,
             freshness,
           };
         },
         acceptSubscriber: (context) => context.viewer.kind !== 'ANONYMOUS',
+        sessionEndsAt: (context) =>
+          context.viewer.kind === 'STAFF' ? (context.viewer.expiresAt ?? null) : null,
+        onRevocation: (recheck) => auth.onRevocation(recheck),
         unready: () => unreadyDependencies({ pool, scheduler, pubsub }),
-        validationRules: createQueryLimitRules({
-          maxDepth: config.graphqlMaxDepth,
-          maxCost: config.graphqlMaxCost,
-        }),
+        queryLimits: { maxDepth: config.graphqlMaxDepth, maxCost: config.graphqlMaxCost },
+        edgeLimits: config.edgeLimits,
+        mayIntrospect: (context) => context.viewer.kind !== 'ANONYMOUS',
+        debug: config.graphqlDebug,
         routes: (app) => {
           mountGraphQLExplorer(app, { defaults: explorerDefaults({ pool, auth }) });
-          mountWebhooks(app, { pool, secrets: config.webhookSecrets, logger });
+          mountWebhooks(app, {
+            pool,
+            secrets: config.webhookSecrets,
+            logger,
+            maxBodyBytes: config.edgeLimits.webhookBodyBytes,
+          });
           mountReports(app, { pool, auth, logger });
+          app.use('/metrics', metricsAccess(config.metricsToken));
           metrics.mount(app);
         },
         staticDir: config.trackingSiteDir,

@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { AccessRevocationResolver } from '../modules/auth/access-revocation.resolver.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { FlowHealthResolver } from '../modules/flow-health/flow-health.resolver.js';
 import { OutboxLanesResolver } from '../modules/flow-health/outbox-lanes.resolver.js';
@@ -6,6 +7,7 @@ import { OrderEventResolver } from '../modules/order-events/order-event.resolver
 import { OrderTimelineResolver } from '../modules/order-events/order-timeline.resolver.js';
 import { OrderResolver } from '../modules/orders/order.resolver.js';
 import { OrderPaymentsResolver } from '../modules/payments/payment.resolver.js';
+import { OrderMoneyResolver } from '../modules/orders/order-money.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { OrderRoutingResolver } from '../modules/routing/order-routing.resolver.js';
 import { ProcessingGroupResolver } from '../modules/routing/processing-group.resolver.js';
@@ -19,7 +21,9 @@ import { TicketResolver } from '../modules/tickets/ticket.resolver.js';
 export const RESOLVERS: NonEmptyArray<Function> = [
   SystemResolver,
   AuthResolver,
+  AccessRevocationResolver,
   OrderResolver,
+  OrderMoneyResolver,
   OrderEventResolver,
   OrderTimelineResolver,
   OrderPaymentsResolver,

@@ -1,5 +1,6 @@
 import type { DatabaseLimits } from '../infra/db/pool.js';
 import { DEFAULT_MAX_COST } from '../infra/graphql/query-limits.js';
+import { DEFAULT_EDGE_LIMITS, type EdgeLimits } from '../infra/http/edge-limits.js';
 
 /**
  * Configuration from environment variables, parsed once at start-up. A bad value is a
@@ -70,6 +71,15 @@ export interface Config {
   graphqlMaxDepth: number;
   /** Highest estimated cost of a GraphQL operation (fields × page sizes). @default 5000 */
   graphqlMaxCost: number;
+  /** Size limits of the public edges (`GRAPHQL_MAX_BODY_BYTES`, `GRAPHQL_MAX_STRING_CHARS`, `WS_MAX_PAYLOAD_BYTES`, `WEBHOOK_MAX_BODY_BYTES`). */
+  edgeLimits: EdgeLimits;
+  /** GraphQL errors carry stack traces and failure details are logged. @default false */
+  graphqlDebug: boolean;
+  /**
+   * Bearer token `/metrics` asks for. When absent, `/metrics` answers loopback callers only.
+   * At least 16 characters.
+   */
+  metricsToken: string | null;
   /** Seed demo orders, demo staff and a demo partner key into a database with no orders. @default true */
   demoSeed: boolean;
   /** In the worker, keep the demo alive: new orders and warehouse/carrier progress every 5 s. @default true */
@@ -200,6 +210,9 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
   const authSecret = env.AUTH_SECRET?.trim() || null;
   if (authSecret !== null && authSecret.length < 32)
     throw new ConfigError('AUTH_SECRET', 'must be at least 32 characters');
+  const metricsToken = env.METRICS_TOKEN?.trim() || null;
+  if (metricsToken !== null && metricsToken.length < 16)
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
   const adminPassword = env.ADMIN_PASSWORD?.trim() || null;
   if (adminPassword !== null && adminPassword.length < 10)
     throw new ConfigError('ADMIN_PASSWORD', 'must be at least 10 characters');
@@ -231,6 +244,33 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     workerName: env.WORKER_NAME?.trim() || `worker@${defaults.hostname}`,
     graphqlMaxDepth: intVar(env, 'GRAPHQL_MAX_DEPTH', 10, 1, 1000),
     graphqlMaxCost: intVar(env, 'GRAPHQL_MAX_COST', DEFAULT_MAX_COST, 1, 100_000_000),
+    edgeLimits: {
+      graphqlBodyBytes: intVar(
+        env,
+        'GRAPHQL_MAX_BODY_BYTES',
+        DEFAULT_EDGE_LIMITS.graphqlBodyBytes,
+        1024,
+        256 * 1024 * 1024,
+      ),
+      stringChars: intVar(env, 'GRAPHQL_MAX_STRING_CHARS', DEFAULT_EDGE_LIMITS.stringChars, 64, 10_000_000),
+      wsPayloadBytes: intVar(
+        env,
+        'WS_MAX_PAYLOAD_BYTES',
+        DEFAULT_EDGE_LIMITS.wsPayloadBytes,
+        1024,
+        64 * 1024 * 1024,
+      ),
+      webhookBodyBytes: intVar(
+        env,
+        'WEBHOOK_MAX_BODY_BYTES',
+        DEFAULT_EDGE_LIMITS.webhookBodyBytes,
+        1024,
+        256 * 1024 * 1024,
+      ),
+      documentTokens: DEFAULT_EDGE_LIMITS.documentTokens,
+    },
+    graphqlDebug: boolVar(env, 'GRAPHQL_DEBUG', false),
+    metricsToken,
     demoSeed: boolVar(env, 'DEMO_SEED', true),
     demoSimulator: boolVar(env, 'DEMO_SIMULATOR', true),
     webhookSecrets: webhookSecrets(env),

@@ -10,7 +10,14 @@ export type PartnerScope = (typeof PARTNER_SCOPES)[number];
 
 /** Who is calling: decided once per request (or subscription connection) at the edge. */
 export type Viewer =
-  | { kind: 'STAFF'; userId: string; username: string; roles: readonly StaffRole[] }
+  | {
+      kind: 'STAFF';
+      userId: string;
+      username: string;
+      roles: readonly StaffRole[];
+      /** When the session token runs out; a subscription opened with it closes then. */
+      expiresAt?: Date;
+    }
   | {
       kind: 'PARTNER';
       clientId: string;

@@ -107,7 +107,9 @@ export function parseJdOrder(raw: unknown): Result<NormalizedOrder> {
 }
 
 function readPresale(order: FieldReader): PresaleTerms | null {
-  const saysPresale = String(order.raw('orderType') ?? '').toLowerCase() === 'presale';
+  const orderType = order.raw('orderType');
+  // Only a string can say "presale"; String() on an object with a non-callable toString throws.
+  const saysPresale = typeof orderType === 'string' && orderType.toLowerCase() === 'presale';
   if (!saysPresale && !order.has('presaleInfo')) return null;
   const info = order.object('presaleInfo');
   return {

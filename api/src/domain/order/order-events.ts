@@ -85,7 +85,13 @@ export function parseOrderEvent(raw: unknown, receivedAt: Date): Result<OrderEve
     errors.push(error('type', 'REQUIRED', 'type is required'));
   } else if (typeof type !== 'string' || !Object.hasOwn(EVENT_TYPE_SOURCES, type)) {
     errors.push(
-      error('type', 'UNKNOWN_EVENT_TYPE', `"${String(type).slice(0, 60)}" is not a known event type`),
+      error(
+        'type',
+        'UNKNOWN_EVENT_TYPE',
+        typeof type === 'string'
+          ? `"${type.slice(0, 60)}" is not a known event type`
+          : `type must be a string, got ${Array.isArray(type) ? 'an array' : typeof type}`,
+      ),
     );
   } else if (sourceKnown) {
     const allowed: readonly string[] = EVENT_TYPE_SOURCES[type as OrderEventType];

@@ -6,11 +6,23 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
-import { GraphQLError, type GraphQLSchema, specifiedRules, type ValidationRule, validate } from 'graphql';
+import {
+  GraphQLError,
+  type GraphQLSchema,
+  parse,
+  specifiedRules,
+  type ValidationRule,
+  validate,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import helmet from 'helmet';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { databaseUnavailablePlugin } from '../graphql/database-unavailable.js';
+import { createQueryLimitRules, type QueryLimits } from '../graphql/query-limits.js';
+import { guardOperation, type RequestGuards, requestGuardsPlugin } from '../graphql/request-guards.js';
 import type { Logger } from '../logging/logger.js';
+import { DEFAULT_EDGE_LIMITS, type EdgeLimits, maxStringLiteralRule } from './edge-limits.js';
+import { jsonErrors, jsonNotFound, requestIds } from './json-errors.js';
 
 export interface HttpServerOptions<C extends BaseContext> {
   host: string;
@@ -25,8 +37,27 @@ export interface HttpServerOptions<C extends BaseContext> {
   acceptSubscriber: (context: C) => boolean;
   /** Answers /readyz: the names of the dependencies that are not reachable (empty when ready). */
   unready: () => Promise<string[]>;
-  /** Extra validation rules (e.g. depth and cost limits) for every operation, HTTP and subscriptions. */
+  /** Extra validation rules for every operation, HTTP and subscriptions. */
   validationRules?: ValidationRule[];
+  /**
+   * Depth and cost limits: checked at validation, and the cost again with the variables an
+   * operation runs with. Absent: no limits.
+   */
+  queryLimits?: QueryLimits;
+  /** Body, string and message size limits. @default DEFAULT_EDGE_LIMITS */
+  edgeLimits?: Partial<EdgeLimits>;
+  /** Who may ask for `__schema` / `__type`. @default everyone */
+  mayIntrospect?: (context: C) => boolean;
+  /** Error answers carry stack traces (`GRAPHQL_DEBUG`). @default false */
+  debug?: boolean;
+  /** When the credentials of a subscription connection run out; the socket closes then (4401). */
+  sessionEndsAt?: (context: C) => Date | null;
+  /**
+   * Registers a callback run whenever access was taken back somewhere; every open subscription
+   * connection then has its credentials checked again and closes (4403) if they no longer pass.
+   * Returns the unregister function.
+   */
+  onRevocation?: (recheck: () => void) => () => void;
   /** Mounts extra HTTP routes (e.g. signed webhooks) before GraphQL and the site. */
   routes?: (app: Express) => void;
   /** Built tracking site to serve at `/`, if present. */
@@ -37,6 +68,8 @@ export interface HttpServerOptions<C extends BaseContext> {
 export interface Credentials {
   authorization?: string;
   apiKey?: string;
+  /** The caller's network address. */
+  address?: string;
 }
 
 export interface RunningHttpServer {
@@ -52,35 +85,86 @@ export async function startHttpServer<C extends BaseContext>(
 ): Promise<RunningHttpServer> {
   const app = express();
   const httpServer: Server = createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const credentialsOf = (params: Record<string, unknown> | undefined): Credentials => ({
+  const limits: EdgeLimits = { ...DEFAULT_EDGE_LIMITS, ...opts.edgeLimits };
+  const validationRules = [
+    ...(opts.validationRules ?? []),
+    ...(opts.queryLimits ? createQueryLimitRules(opts.queryLimits) : []),
+    maxStringLiteralRule(limits.stringChars),
+  ];
+  const guards: RequestGuards<C> = {
+    schema: opts.schema,
+    queryLimits: opts.queryLimits ?? null,
+    maxStringChars: limits.stringChars,
+    mayIntrospect: opts.mayIntrospect ?? (() => true),
+  };
+  // maxPayload bounds every frame, connection_init included, before it is read into memory.
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: limits.wsPayloadBytes,
+  });
+  const credentialsOf = (params: Record<string, unknown> | undefined, address?: string): Credentials => ({
     authorization: typeof params?.authorization === 'string' ? params.authorization : undefined,
     apiKey: typeof params?.apiKey === 'string' ? params.apiKey : undefined,
+    address,
   });
+  const connections = new SubscriptionConnections<C>(opts);
+  const stopRechecks = opts.onRevocation?.(() => connections.recheck());
   const subscriptions = useServer(
     {
       schema: opts.schema,
-      validate: (schema, document) =>
-        validate(schema, document, [...specifiedRules, ...(opts.validationRules ?? [])]),
+      // Parsed and validated here rather than by graphql-ws, so that the variables and the caller
+      // are known: the cost is priced with the real page sizes and the strings are measured.
+      onSubscribe: async (ctx, _id, payload) => {
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query, { maxTokens: limits.documentTokens });
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('the query could not be parsed')];
+        }
+        const invalid = validate(opts.schema, document, [...specifiedRules, ...validationRules]);
+        if (invalid.length > 0) return invalid;
+        const contextValue = await opts.context(
+          credentialsOf(ctx.connectionParams, ctx.extra.request.socket.remoteAddress),
+        );
+        const refusal = guardOperation(
+          guards,
+          { document, operationName: payload.operationName, variables: payload.variables },
+          contextValue,
+        );
+        if (refusal) return [refusal];
+        return {
+          schema: opts.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
+      },
       // Subscriptions are authenticated once, when the client connects; a refusal closes with 4403.
       onConnect: async (ctx) => {
+        const credentials = credentialsOf(ctx.connectionParams, ctx.extra.request.socket.remoteAddress);
         try {
-          return opts.acceptSubscriber(await opts.context(credentialsOf(ctx.connectionParams)));
+          const context = await opts.context(credentials);
+          if (!opts.acceptSubscriber(context)) return false;
+          connections.add(ctx.extra.socket, credentials, opts.sessionEndsAt?.(context) ?? null);
+          return true;
         } catch {
           return false;
         }
       },
-      context: (ctx) => opts.context(credentialsOf(ctx.connectionParams)),
     },
     wsServer,
   );
   const apollo = new ApolloServer<C>({
     schema: opts.schema,
     introspection: true,
+    includeStacktraceInErrorResponses: opts.debug ?? false,
+    parseOptions: { maxTokens: limits.documentTokens },
     // The platform owns shutdown order (requests, then scheduler, then database); Apollo must not
     // stop itself on SIGTERM first.
     stopOnTerminationSignals: false,
-    validationRules: opts.validationRules,
+    validationRules,
     // Apollo reports every validation failure as GRAPHQL_VALIDATION_FAILED; a rule that names its
     // own code (QUERY_TOO_DEEP, QUERY_TOO_COSTLY) keeps it, as it does over graphql-ws.
     formatError: (formatted, error) => {
@@ -95,10 +179,13 @@ export async function startHttpServer<C extends BaseContext>(
       // Browsers get the platform's own explorer (graphql-explorer.ts), not Apollo's CDN page.
       ApolloServerPluginLandingPageDisabled(),
       databaseUnavailablePlugin<C>(),
+      requestGuardsPlugin(guards, opts.logger, opts.debug ?? false),
       {
         async serverWillStart() {
           return {
             async drainServer() {
+              stopRechecks?.();
+              connections.clear();
               await subscriptions.dispose();
             },
           };
@@ -109,6 +196,10 @@ export async function startHttpServer<C extends BaseContext>(
   await apollo.start();
 
   app.disable('x-powered-by');
+  app.use(requestIds());
+  // The tracking site and the explorer page load their own scripts and styles; their content
+  // policy belongs to them, the other headers apply to every answer.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -121,18 +212,21 @@ export async function startHttpServer<C extends BaseContext>(
   opts.routes?.(app);
   app.use(
     '/graphql',
-    express.json({ limit: '50mb' }),
+    express.json({ limit: limits.graphqlBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
         opts.context({
           authorization: req.headers.authorization,
           apiKey: req.header('x-api-key') ?? undefined,
+          address: req.socket.remoteAddress,
         }),
     }),
   );
   const siteDir = resolve(opts.staticDir);
   if (existsSync(siteDir)) app.use(express.static(siteDir, { index: 'index.html', extensions: ['html'] }));
   else opts.logger.warn({ siteDir }, 'tracking site is not built; run `npm run build:site`');
+  app.use(jsonNotFound());
+  app.use(jsonErrors(opts.logger, opts.debug ?? false));
 
   await new Promise<void>((done, fail) => {
     httpServer.once('error', fail);
@@ -148,4 +242,54 @@ export async function startHttpServer<C extends BaseContext>(
       await apollo.stop();
     },
   };
+}
+
+/** Longest delay `setTimeout` takes; a later end is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Open subscription connections and the credentials each was opened with: closed when those run
+ * out (4401), and checked again after every revocation (4403 when they no longer pass).
+ */
+class SubscriptionConnections<C extends BaseContext> {
+  private readonly open = new Map<WebSocket, { credentials: Credentials; timer: NodeJS.Timeout | null }>();
+
+  constructor(private readonly opts: Pick<HttpServerOptions<C>, 'context' | 'acceptSubscriber' | 'logger'>) {}
+
+  add(socket: WebSocket, credentials: Credentials, endsAt: Date | null): void {
+    const entry: { credentials: Credentials; timer: NodeJS.Timeout | null } = { credentials, timer: null };
+    const arm = () => {
+      if (!endsAt) return;
+      const wait = endsAt.getTime() - Date.now();
+      if (wait <= 0) {
+        socket.close(4401, 'Session expired');
+        return;
+      }
+      entry.timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS));
+      entry.timer.unref();
+    };
+    arm();
+    this.open.set(socket, entry);
+    socket.once('close', () => {
+      if (entry.timer) clearTimeout(entry.timer);
+      this.open.delete(socket);
+    });
+  }
+
+  recheck(): void {
+    for (const [socket, { credentials }] of this.open) {
+      this.opts
+        .context(credentials)
+        .then((context) => this.opts.acceptSubscriber(context))
+        .catch(() => false)
+        .then((accepted) => {
+          if (!accepted) socket.close(4403, 'Forbidden');
+        });
+    }
+  }
+
+  clear(): void {
+    for (const entry of this.open.values()) if (entry.timer) clearTimeout(entry.timer);
+    this.open.clear();
+  }
 }

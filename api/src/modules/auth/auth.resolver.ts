@@ -13,6 +13,7 @@ import {
   LoginPayload,
   StaffUserType,
 } from './auth.types.js';
+import { signIn } from './sign-in.js';
 import { StaffUser } from './staff-user.entity.js';
 
 const toUserType = (u: StaffUser) =>
@@ -32,15 +33,18 @@ export class AuthResolver {
     @Arg('password', () => String) password: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<LoginPayload> {
-    const result = await ctx.auth.login(username.trim(), password, ctx.now);
-    if (!result) {
-      ctx.logger.info({ username: username.slice(0, 64) }, 'sign-in refused');
+    const result = await signIn(
+      ctx.orm,
+      ctx.auth,
+      { username, password, address: ctx.clientAddress ?? null },
+      ctx.now,
+    );
+    if (!result.ok) {
+      ctx.logger.info({ code: result.error.code }, 'sign-in refused');
       return Object.assign(new LoginPayload(), {
         token: null,
         user: null,
-        userErrors: errors([
-          { field: 'password', code: 'INVALID_CREDENTIALS', message: 'unknown username or wrong password' },
-        ]),
+        userErrors: errors([result.error]),
       });
     }
     return Object.assign(new LoginPayload(), {

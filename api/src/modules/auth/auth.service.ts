@@ -7,6 +7,7 @@ import type { Channel } from '../../domain/order/order-types.js';
 import type { Orm } from '../../infra/db/orm.js';
 import { ApiClient } from './api-client.entity.js';
 import { PlatformSecret } from './platform-secret.entity.js';
+import type { Revocation } from './revocation-listener.js';
 import { StaffUser } from './staff-user.entity.js';
 
 export type Authentication =
@@ -14,13 +15,26 @@ export type Authentication =
   | { ok: false; code: 'UNAUTHENTICATED'; reason: string };
 
 const API_KEY_PREFIX = 'ook_';
+/**
+ * How long a key or a user's state is trusted from memory. Revocations are announced to every
+ * process (NOTIFY) and drop the entry at once; the expiry only bounds what a missed announcement
+ * could cost.
+ */
 const API_KEY_CACHE_MS = 30_000;
+const USER_STATE_CACHE_MS = 30_000;
+
+interface UserState {
+  active: boolean;
+  tokenVersion: number;
+}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Sign-in, tokens and API keys. Credentials are checked here, once per request, at the edge. */
 export class AuthService {
   private readonly keyCache = new Map<string, { viewer: Viewer | null; until: number }>();
+  private readonly userStates = new Map<string, { state: UserState | null; until: number }>();
+  private readonly revocationListeners = new Set<(revocation: Revocation) => void>();
 
   private constructor(
     private readonly orm: Orm,
@@ -59,8 +73,15 @@ export class AuthService {
           code: 'UNAUTHENTICATED',
           reason: `staff token ${checked.reason.toLowerCase().replace('_', ' ')}`,
         };
-      const { userId, username, roles } = checked.claims;
-      return { ok: true, viewer: { kind: 'STAFF', userId, username, roles } };
+      const { userId, username, roles, ver, exp } = checked.claims;
+      // A user no longer stored is left to the signature (users are deactivated, never deleted).
+      const state = await this.userState(userId, now);
+      if (state && (!state.active || state.tokenVersion !== ver))
+        return { ok: false, code: 'UNAUTHENTICATED', reason: 'staff token revoked' };
+      return {
+        ok: true,
+        viewer: { kind: 'STAFF', userId, username, roles, expiresAt: new Date(exp * 1000) },
+      };
     }
     const key = scheme?.toLowerCase() === 'apikey' && value ? value : headers.apiKey?.trim();
     if (key) {
@@ -93,7 +114,7 @@ export class AuthService {
     return {
       token: issueStaffToken(
         this.secret,
-        { userId: user.id, username: user.username, roles: user.roles },
+        { userId: user.id, username: user.username, roles: user.roles, tokenVersion: user.tokenVersion },
         now,
       ),
       user,
@@ -117,6 +138,7 @@ export class AuthService {
       passwordHash: await hashPassword(input.password),
       roles: input.roles,
       active: true,
+      tokenVersion: 0,
       createdAt: new Date(),
     });
     await em.persistAndFlush(user);
@@ -145,6 +167,38 @@ export class AuthService {
 
   forgetCachedKeys(): void {
     this.keyCache.clear();
+    this.userStates.clear();
+  }
+
+  /**
+   * Forgets what a revocation makes stale, then tells the listeners (open subscriptions check
+   * their credentials again). Called for every announcement, this process's own included.
+   */
+  applyRevocation(revocation: Revocation): void {
+    if (revocation.kind === 'STAFF') this.userStates.delete(revocation.id);
+    else if (revocation.kind === 'API_CLIENT') {
+      for (const [hash, entry] of this.keyCache)
+        if (entry.viewer?.kind === 'PARTNER' && entry.viewer.clientId === revocation.id)
+          this.keyCache.delete(hash);
+    } else this.forgetCachedKeys();
+    for (const listener of this.revocationListeners) listener(revocation);
+  }
+
+  /** Calls `listener` after each revocation has been applied; returns the unsubscribe. */
+  onRevocation(listener: (revocation: Revocation) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  private async userState(userId: string, now: Date): Promise<UserState | null> {
+    const cached = this.userStates.get(userId);
+    if (cached && cached.until > now.getTime()) return cached.state;
+    const user = await this.orm.em
+      .fork()
+      .findOne(StaffUser, { id: userId }, { fields: ['active', 'tokenVersion'] });
+    const state = user ? { active: user.active, tokenVersion: user.tokenVersion } : null;
+    this.userStates.set(userId, { state, until: now.getTime() + USER_STATE_CACHE_MS });
+    return state;
   }
 
   private async viewerForKey(key: string, now: Date): Promise<Viewer | null> {

@@ -27,6 +27,10 @@ export class StaffUser {
   @Property({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** Raised when the user is deactivated or their sessions revoked; tokens carry the version they were issued at. */
+  @Property({ type: 'integer', default: 0 })
+  tokenVersion: number = 0;
+
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt!: Date;
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { textDefects } from '../../domain/edge/edge-text.js';
 import { parseOrderEvent } from '../../domain/order/order-events.js';
 import type { EventSource } from '../../domain/order/order-types.js';
 import type { FieldError } from '../../domain/shared/result.js';
@@ -32,6 +33,12 @@ export async function applyFlatOrderEvents(
   const results: OrderEventResult[] = new Array(raws.length);
   const accepted: { index: number; submission: OrderEventSubmission; byId: boolean }[] = [];
   raws.forEach((raw, index) => {
+    // Text no store can hold is refused per event before parsing, so the rest of the call commits.
+    const poison = textDefects(raw);
+    if (poison.length > 0) {
+      results[index] = invalid(index, poison);
+      return;
+    }
     const record = isRecord(raw) ? raw : null;
     const errors: FieldError[] = [];
     let event: unknown = raw;

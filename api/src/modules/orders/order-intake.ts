@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { textDefects } from '../../domain/edge/edge-text.js';
+import { orderPlausibility } from '../../domain/edge/order-plausibility.js';
 import type { NormalizedOrder } from '../../domain/intake/normalized-order.js';
 import { parseChannelOrder } from '../../domain/intake/parse-channel-order.js';
 import { checkTotals } from '../../domain/intake/totals-check.js';
@@ -27,6 +29,11 @@ export interface SubmittedOrderResult {
 export interface SubmitOptions {
   /** Route the orders as they are taken in. Off only to measure what routing costs. @default true */
   routing?: boolean;
+  /**
+   * Refuse orders whose times lie more than a few minutes past this moment: set by the network
+   * edges (webhooks, `submitOrders`) to the time they received the call. @default no check
+   */
+  plausibleAt?: Date;
 }
 
 /**
@@ -57,9 +64,21 @@ export async function submitChannelOrders(
   const errors: FieldError[] = [];
   const at = (index: number) => (e: FieldError) => ({ ...e, field: `orders[${index}].${e.field}` });
   payloads.forEach((raw, index) => {
+    const field = (e: FieldError) => ({ ...e, field: `orders[${index}]${e.field ? `.${e.field}` : ''}` });
+    // Text no store can hold is refused per order before parsing, so the rest of the call commits.
+    const poison = textDefects(raw);
+    if (poison.length > 0) {
+      errors.push(...poison.map(field));
+      return;
+    }
     const parsed = parseChannelOrder(channel, raw);
     if (!parsed.ok) {
       errors.push(...parsed.errors.map(at(index)));
+      return;
+    }
+    const defects = orderPlausibility(parsed.value, options.plausibleAt ?? null);
+    if (defects.length > 0) {
+      errors.push(...defects.map(field));
       return;
     }
     const totals = checkTotals(parsed.value);

@@ -13,13 +13,13 @@ import {
   Subscription,
 } from 'type-graphql';
 import type { GraphQLContext } from '../../app/context.js';
-import { canSeeChannel, visibleChannels } from '../../domain/auth/viewer.js';
+import { canSeeChannel, type Viewer, visibleChannels } from '../../domain/auth/viewer.js';
 import { parseChineseMobile } from '../../domain/intake/parse-helpers.js';
 import type { BusinessType, Channel, OrderState } from '../../domain/order/order-types.js';
 import { UserError } from '../../infra/graphql/user-error.type.js';
 import type { OrderUpdatedEvent } from '../../infra/pubsub/topics.js';
 import { ChannelEnum, OrderBuyerType, OrderType } from './order.type.js';
-import { buyerFor } from './order-buyer.js';
+import { buyerFor, seesBuyerInClear } from './order-buyer.js';
 import { OrderConnection, OrderEdge, OrderFilter, PageInfo } from './order-connection.type.js';
 import { OrderIntakeResultType, SubmitOrdersInput, SubmitOrdersPayload } from './order-intake.input.js';
 import { submitChannelOrders } from './order-intake.js';
@@ -42,10 +42,19 @@ const badInput = (argument: string, message: string) =>
 
 const toOrderType = (record: OrderRecord): OrderType => Object.assign(new OrderType(), record);
 
-function listFilter(filter: OrderFilter | null | undefined): OrderListFilter {
+function listFilter(filter: OrderFilter | null | undefined, viewer: Viewer): OrderListFilter {
   if (!filter) return {};
   let buyerPhone: string | null = null;
   if (filter.buyerPhone != null && filter.buyerPhone.trim() !== '') {
+    // A filter answers only about what the caller reads in clear: matching full numbers against
+    // masked ones would reveal them a guess at a time.
+    if (!seesBuyerInClear(viewer))
+      throw new GraphQLError(
+        'filter.buyerPhone is for roles that see buyers in clear (OPS, SERVICE, SUPERVISOR)',
+        {
+          extensions: { code: 'FORBIDDEN', argument: 'filter.buyerPhone' },
+        },
+      );
     const phone = parseChineseMobile(filter.buyerPhone, 'filter.buyerPhone');
     if (!phone.ok)
       throw badInput('filter.buyerPhone', 'filter.buyerPhone must be an 11-digit mainland mobile number.');
@@ -114,7 +123,7 @@ export class OrderResolver {
         'after',
         'after is not a cursor returned by this API (use an `endCursor` or edge `cursor`).',
       );
-    const query = { visibleChannels: visibleChannels(ctx.viewer), filter: listFilter(filter) };
+    const query = { visibleChannels: visibleChannels(ctx.viewer), filter: listFilter(filter, ctx.viewer) };
     const page = await listOrders(ctx.pool, { ...query, first: size, after: cursor });
     const edges = page.rows.map((row) =>
       Object.assign(new OrderEdge(), { cursor: row.cursor, node: toOrderType(row.order) }),
@@ -160,6 +169,7 @@ export class OrderResolver {
       input.channel as Channel,
       input.orders,
       ctx.now,
+      { plausibleAt: ctx.now },
     );
     return Object.assign(new SubmitOrdersPayload(), {
       results: results.map((r) =>

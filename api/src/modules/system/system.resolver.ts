@@ -1,5 +1,5 @@
 import { GraphQLDateTime } from 'graphql-scalars';
-import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
+import { Authorized, Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../app/context.js';
 
 @ObjectType('PlatformInfo', { description: 'What this API process is and what it runs on.' })
@@ -16,7 +16,10 @@ export class PlatformInfo {
 
 @Resolver()
 export class SystemResolver {
-  @Query(() => PlatformInfo, { description: 'Version and runtime facts of the platform.' })
+  @Authorized()
+  @Query(() => PlatformInfo, {
+    description: 'Version and runtime facts of the platform (signed-in callers).',
+  })
   platformInfo(@Ctx() ctx: GraphQLContext): PlatformInfo {
     return Object.assign(new PlatformInfo(), {
       version: ctx.platform.version,

@@ -29,7 +29,11 @@ export interface WebhookDeps {
   secrets: Readonly<Record<string, string>>;
   logger: Logger;
   now?: () => Date;
+  /** Largest body accepted, in bytes. @default 8 MiB */
+  maxBodyBytes?: number;
 }
+
+const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
  * Signed webhooks, each verified over the raw body before anything is parsed:
@@ -38,11 +42,17 @@ export interface WebhookDeps {
  *   each naming its order by `orderId` or `channel` + `channelOrderNo`.
  * Answers JSON: 200 with per-item results and errors (valid items are committed), 400 for a body
  * that is not JSON of the expected shape, 401 for signature problems, 404 for an unknown channel
- * or source, 503 when the endpoint has no secret configured.
+ * or source, 413 for a body over the limit, 415 for a body that is not `application/json` or is
+ * sent with a `Content-Encoding` (the signature covers the bytes sent, so they are never
+ * decompressed), 503 when the endpoint has no secret configured. Permanent problems are 4xx, so
+ * a sender does not retry them; 500 ("retry later") is kept for failures on our side.
  */
 export function mountWebhooks(app: Express, deps: WebhookDeps): void {
   const router = express.Router();
-  const raw = express.raw({ type: '*/*', limit: '20mb' });
+  const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // Every body is read as bytes (whatever its type) and never inflated: a compressed body is
+  // refused with 415 by body-parser, and the signature is checked over exactly what arrived.
+  const raw = express.raw({ type: () => true, limit: maxBodyBytes, inflate: false });
 
   router.post(
     '/orders/:channel',
@@ -55,6 +65,7 @@ export function mountWebhooks(app: Express, deps: WebhookDeps): void {
         name as Channel,
         read.items,
         receivedAt,
+        { plausibleAt: receivedAt },
       );
       return { status: 200, body: { results, errors }, invalid: read.items.length - results.length };
     }),
@@ -85,13 +96,29 @@ export function mountWebhooks(app: Express, deps: WebhookDeps): void {
   router.use(
     (error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
       const name = nameOf(req);
-      if (error.type === 'entity.too.large') {
+      const refusal = error.type ? BODY_REFUSALS[error.type] : undefined;
+      if (refusal) {
         if (name) countWebhook(name, 'malformed');
-        res.status(413).json(failure('BODY_TOO_LARGE', 'the body is larger than 20 MB'));
+        const message =
+          refusal.status === 413 ? `the body is larger than ${maxBodyBytes} bytes` : refusal.message;
+        res.status(refusal.status).json(failure(refusal.code, message));
         return;
       }
       if (name) countWebhook(name, 'serverErrors');
-      deps.logger.error({ webhook: name, err: error.message }, 'webhook failed');
+      // The message of a failure may quote the body; the name and the request id find it.
+      deps.logger.error(
+        {
+          webhook: name,
+          requestId: res.locals.requestId,
+          errorName: error.name,
+          errorType: error.type,
+          frames: error.stack
+            ?.split('\n')
+            .slice(1, 6)
+            .map((line) => line.trim()),
+        },
+        'webhook failed',
+      );
       res.status(500).json(failure('INTERNAL', 'the webhook could not be processed; retry later'));
     },
   );
@@ -114,6 +141,13 @@ function endpoint(
       return;
     }
     countWebhook(name, 'requests');
+    if (!req.is(['application/json', '+json'])) {
+      countWebhook(name, 'malformed');
+      res
+        .status(415)
+        .json(failure('UNSUPPORTED_MEDIA_TYPE', 'send the body as Content-Type: application/json'));
+      return;
+    }
     const secret = deps.secrets[name];
     if (!secret) {
       countWebhook(name, 'notConfigured');
@@ -156,3 +190,19 @@ function nameOf(req: Request): string | null {
 }
 
 const failure = (code: string, message: string) => ({ error: { code, message } });
+
+/** Body-parser refusals by `type`: the sender's mistakes, answered 4xx so they are not retried. */
+const BODY_REFUSALS: Record<string, { status: number; code: string; message: string }> = {
+  'entity.too.large': { status: 413, code: 'BODY_TOO_LARGE', message: 'the body is too large' },
+  'encoding.unsupported': {
+    status: 415,
+    code: 'UNSUPPORTED_CONTENT_ENCODING',
+    message: 'send the body uncompressed (no Content-Encoding): the signature covers the bytes sent',
+  },
+  'request.aborted': { status: 400, code: 'REQUEST_ABORTED', message: 'the request was aborted' },
+  'request.size.invalid': {
+    status: 400,
+    code: 'BAD_CONTENT_LENGTH',
+    message: 'the body does not match its Content-Length',
+  },
+};
