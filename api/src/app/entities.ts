@@ -1,4 +1,5 @@
 import { OutboxMessage } from '../infra/outbox/outbox-message.entity.js';
+import { CustomerAudit, CustomerKey, CustomerOtp, CustomerOtpRequest } from '../modules/customer/customer-otp.entity.js';
 import { ApiClient } from '../modules/auth/api-client.entity.js';
 import { PlatformSecret } from '../modules/auth/platform-secret.entity.js';
 import { StaffUser } from '../modules/auth/staff-user.entity.js';
@@ -15,6 +16,10 @@ import { RoutingRuleHit } from '../modules/routing/routing-rule-hit.entity.js';
 import { RoutingRuleSetVersion } from '../modules/routing/routing-rule-set-version.entity.js';
 import { SlaPolicyVersion } from '../modules/sla/sla-policy-version.entity.js';
 import { SlaStageRecord } from '../modules/sla/sla-stage-record.entity.js';
+import { Shipment } from '../modules/shipments/shipment.entity.js';
+import { ShipmentTrace } from '../modules/shipments/shipment-trace.entity.js';
+import { SmsMessage } from '../modules/sms/sms-message.entity.js';
+import { SmsTemplateRow } from '../modules/sms/sms-template.entity.js';
 import { Ticket } from '../modules/tickets/ticket.entity.js';
 import { TicketComment } from '../modules/tickets/ticket-comment.entity.js';
 
@@ -39,4 +44,12 @@ export const ENTITIES = [
   TicketComment,
   TimeoutReportSnapshot,
   FreshnessAlert,
+  Shipment,
+  ShipmentTrace,
+  SmsTemplateRow,
+  SmsMessage,
+  CustomerOtp,
+  CustomerOtpRequest,
+  CustomerAudit,
+  CustomerKey,
 ];

@@ -20,11 +20,14 @@ const ALLOWED: ReadonlyArray<readonly [OrderState, OrderState]> = [
   ['SHIPPED', 'OUT_FOR_DELIVERY'],
   ['SHIPPED', 'DELIVERED'],
   ['SHIPPED', 'DELIVERY_FAILED'],
+  ['SHIPPED', 'RETURNING'],
   ['IN_TRANSIT', 'OUT_FOR_DELIVERY'],
   ['IN_TRANSIT', 'DELIVERED'],
   ['IN_TRANSIT', 'DELIVERY_FAILED'],
+  ['IN_TRANSIT', 'RETURNING'],
   ['OUT_FOR_DELIVERY', 'DELIVERED'],
   ['OUT_FOR_DELIVERY', 'DELIVERY_FAILED'],
+  ['OUT_FOR_DELIVERY', 'RETURNING'],
   ['DELIVERED', 'RETURNING'],
   ['CANCELLED', 'REFUNDED'],
   ['DELIVERY_FAILED', 'OUT_FOR_DELIVERY'],
@@ -87,6 +90,7 @@ describe('progressRank', () => {
     expect(ALLOWED.filter(([from, to]) => progressRank(to) < progressRank(from))).toEqual([]);
     expect(level).toEqual([
       ['OUT_FOR_DELIVERY', 'DELIVERY_FAILED'],
+  ['OUT_FOR_DELIVERY', 'RETURNING'],
       ['DELIVERY_FAILED', 'OUT_FOR_DELIVERY'],
     ]);
   });
