@@ -90,7 +90,6 @@ describe('progressRank', () => {
     expect(ALLOWED.filter(([from, to]) => progressRank(to) < progressRank(from))).toEqual([]);
     expect(level).toEqual([
       ['OUT_FOR_DELIVERY', 'DELIVERY_FAILED'],
-  ['OUT_FOR_DELIVERY', 'RETURNING'],
       ['DELIVERY_FAILED', 'OUT_FOR_DELIVERY'],
     ]);
   });
