@@ -1,8 +1,13 @@
 import { OutboxMessage } from '../infra/outbox/outbox-message.entity.js';
-import { CustomerAudit, CustomerKey, CustomerOtp, CustomerOtpRequest } from '../modules/customer/customer-otp.entity.js';
 import { ApiClient } from '../modules/auth/api-client.entity.js';
 import { PlatformSecret } from '../modules/auth/platform-secret.entity.js';
 import { StaffUser } from '../modules/auth/staff-user.entity.js';
+import {
+  CustomerAudit,
+  CustomerKey,
+  CustomerOtp,
+  CustomerOtpRequest,
+} from '../modules/customer/customer-otp.entity.js';
 import { FlowHealthEvent } from '../modules/flow-health/flow-health-event.entity.js';
 import { FlowHealthState } from '../modules/flow-health/flow-health-state.entity.js';
 import { OrderNote } from '../modules/order-events/order-note.entity.js';
@@ -14,10 +19,10 @@ import { AddressParseStat } from '../modules/routing/address-parse-stat.entity.j
 import { ProcessingGroup } from '../modules/routing/processing-group.entity.js';
 import { RoutingRuleHit } from '../modules/routing/routing-rule-hit.entity.js';
 import { RoutingRuleSetVersion } from '../modules/routing/routing-rule-set-version.entity.js';
-import { SlaPolicyVersion } from '../modules/sla/sla-policy-version.entity.js';
-import { SlaStageRecord } from '../modules/sla/sla-stage-record.entity.js';
 import { Shipment } from '../modules/shipments/shipment.entity.js';
 import { ShipmentTrace } from '../modules/shipments/shipment-trace.entity.js';
+import { SlaPolicyVersion } from '../modules/sla/sla-policy-version.entity.js';
+import { SlaStageRecord } from '../modules/sla/sla-stage-record.entity.js';
 import { SmsMessage } from '../modules/sms/sms-message.entity.js';
 import { SmsTemplateRow } from '../modules/sms/sms-template.entity.js';
 import { Ticket } from '../modules/tickets/ticket.entity.js';

@@ -42,18 +42,35 @@ export const MAX_TEMPLATE_TEXT = 500;
 export function validateTemplate(input: SmsTemplate): Result<SmsTemplate> {
   const errors: FieldError[] = [];
   const params = TEMPLATE_PARAMS[input.code as SmsTemplateCode];
-  if (!params) errors.push({ field: 'code', code: 'UNKNOWN_TEMPLATE', message: `code must be one of ${SMS_TEMPLATE_CODES.join(', ')}` });
+  if (!params)
+    errors.push({
+      field: 'code',
+      code: 'UNKNOWN_TEMPLATE',
+      message: `code must be one of ${SMS_TEMPLATE_CODES.join(', ')}`,
+    });
   const text = input.text.trim();
   if (text === '') errors.push({ field: 'text', code: 'REQUIRED', message: 'text is required' });
   if (text.length > MAX_TEMPLATE_TEXT)
-    errors.push({ field: 'text', code: 'TOO_LONG', message: `text must be at most ${MAX_TEMPLATE_TEXT} characters` });
+    errors.push({
+      field: 'text',
+      code: 'TOO_LONG',
+      message: `text must be at most ${MAX_TEMPLATE_TEXT} characters`,
+    });
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(input.providerTemplateCode.trim()))
-    errors.push({ field: 'providerTemplateCode', code: 'INVALID_FORMAT', message: 'providerTemplateCode must be 1–64 letters, digits, _ or -' });
+    errors.push({
+      field: 'providerTemplateCode',
+      code: 'INVALID_FORMAT',
+      message: 'providerTemplateCode must be 1–64 letters, digits, _ or -',
+    });
   if (params) {
     const used = new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]));
     for (const name of used)
       if (!params.includes(name))
-        errors.push({ field: 'text', code: 'UNKNOWN_PLACEHOLDER', message: `{${name}} is not a parameter of ${input.code} (${params.join(', ')})` });
+        errors.push({
+          field: 'text',
+          code: 'UNKNOWN_PLACEHOLDER',
+          message: `{${name}} is not a parameter of ${input.code} (${params.join(', ')})`,
+        });
     for (const name of params)
       if (!used.has(name))
         errors.push({ field: 'text', code: 'MISSING_PLACEHOLDER', message: `text must use {${name}}` });

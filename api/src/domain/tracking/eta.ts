@@ -18,7 +18,18 @@ export interface RouteHistory {
 export const MIN_ROUTE_SAMPLES = 20;
 
 /** Provinces far from the usual warehouses, slower by default: Xinjiang, Tibet, Qinghai, Inner Mongolia, Hainan. */
-const REMOTE_PROVINCES = new Set(['65', '54', '63', '15', '46', '新疆维吾尔自治区', '西藏自治区', '青海省', '内蒙古自治区', '海南省']);
+const REMOTE_PROVINCES = new Set([
+  '65',
+  '54',
+  '63',
+  '15',
+  '46',
+  '新疆维吾尔自治区',
+  '西藏自治区',
+  '青海省',
+  '内蒙古自治区',
+  '海南省',
+]);
 
 /** Defaults where no history exists: same province 1 day, remote 5 days, elsewhere 3 days. */
 export function defaultTransitHours(route: Route): number {
@@ -44,7 +55,9 @@ export function estimateDelivery(route: Route, shippedAt: Date, history: RouteHi
 
 /** "预计11月27日送达", or "预计今天送达" / "预计明天送达" relative to `now`; null when the day is past. */
 export function etaText(eta: Date, now: Date): string | null {
-  const days = Math.round((startOfBusinessDay(eta).getTime() - startOfBusinessDay(now).getTime()) / 86_400_000);
+  const days = Math.round(
+    (startOfBusinessDay(eta).getTime() - startOfBusinessDay(now).getTime()) / 86_400_000,
+  );
   if (days < 0) return null;
   if (days === 0) return '预计今天送达';
   if (days === 1) return '预计明天送达';

@@ -74,14 +74,20 @@ export function parseKuaidi100Push(param: string): Result<Kuaidi100Push> {
     errors.push(err('lastResult.state', 'INVALID_STATE', 'lastResult.state must be a state code'));
   const data = last.data ?? [];
   const scans: Kuaidi100Scan[] = [];
-  if (!Array.isArray(data)) errors.push(err('lastResult.data', 'INVALID_TYPE', 'lastResult.data must be a list'));
+  if (!Array.isArray(data))
+    errors.push(err('lastResult.data', 'INVALID_TYPE', 'lastResult.data must be a list'));
   else
     data.forEach((entry, i) => {
       const field = `lastResult.data[${i}]`;
-      if (!isRecord(entry)) return errors.push(err(field, 'INVALID_TYPE', `${field} must be an object`));
+      if (!isRecord(entry)) {
+        errors.push(err(field, 'INVALID_TYPE', `${field} must be an object`));
+        return;
+      }
       const time = text(entry.time) ?? text(entry.ftime);
-      if (!time || !SCAN_TIME.test(time))
-        return errors.push(err(`${field}.time`, 'INVALID_TIME', `${field}.time must be YYYY-MM-DD HH:mm:ss`));
+      if (!time || !SCAN_TIME.test(time)) {
+        errors.push(err(`${field}.time`, 'INVALID_TIME', `${field}.time must be YYYY-MM-DD HH:mm:ss`));
+        return;
+      }
       scans.push({
         time: time.length === 16 ? `${time}:00` : time,
         context: (text(entry.context) ?? '').slice(0, 500),

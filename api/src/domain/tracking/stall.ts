@@ -23,7 +23,10 @@ export interface StallSubject {
 }
 
 /** The route's limit first, then the carrier's, then the default. */
-export function stallHours(subject: Pick<StallSubject, 'carrier' | 'originProvince' | 'destinationProvince'>, settings: StallSettings): number {
+export function stallHours(
+  subject: Pick<StallSubject, 'carrier' | 'originProvince' | 'destinationProvince'>,
+  settings: StallSettings,
+): number {
   const route = `${subject.carrier}:${subject.originProvince ?? ''}:${subject.destinationProvince ?? ''}`;
   return settings.overrides[route] ?? settings.overrides[subject.carrier] ?? settings.defaultHours;
 }
@@ -38,7 +41,9 @@ export function nextStallCheckAt(subject: StallSubject, settings: StallSettings)
   return new Date(from.getTime() + stallHours(subject, settings) * 3_600_000);
 }
 
-export type StallDecision = { stalled: false; recheckAt: Date | null } | { stalled: true; since: Date; reason: string };
+export type StallDecision =
+  | { stalled: false; recheckAt: Date | null }
+  | { stalled: true; since: Date; reason: string };
 
 /** Decides at `now` whether the parcel has stalled, with the reason in plain words. */
 export function detectStall(subject: StallSubject, settings: StallSettings, now: Date): StallDecision {

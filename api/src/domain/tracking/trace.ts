@@ -30,7 +30,10 @@ export interface ShipmentProgress {
  * push's `state`, the others are plain scans.
  */
 export function traceOfPush(push: Kuaidi100Push): TraceEntry[] {
-  const newestTime = push.scans.reduce<string | null>((a, s) => (a === null || s.time > a ? s.time : a), null);
+  const newestTime = push.scans.reduce<string | null>(
+    (a, s) => (a === null || s.time > a ? s.time : a),
+    null,
+  );
   return push.scans.map((scan) => {
     const named = kuaidi100CodeOfName(scan.status);
     const code = named ?? (scan.time === newestTime ? push.state : null);

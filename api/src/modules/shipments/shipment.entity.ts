@@ -10,7 +10,10 @@ import type { ShipmentState } from '../../domain/tracking/carrier-state.js';
   expression:
     'create index "shipment_stall_check_idx" on "shipment" ("next_stall_check_at") where "next_stall_check_at" is not null',
 })
-@Index({ name: 'shipment_route_delivered_idx', properties: ['carrier', 'originProvince', 'destinationProvince', 'deliveredAt'] })
+@Index({
+  name: 'shipment_route_delivered_idx',
+  properties: ['carrier', 'originProvince', 'destinationProvince', 'deliveredAt'],
+})
 export class Shipment {
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
