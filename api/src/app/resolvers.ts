@@ -9,6 +9,7 @@ import { OrderRoutingResolver } from '../modules/routing/order-routing.resolver.
 import { ProcessingGroupResolver } from '../modules/routing/processing-group.resolver.js';
 import { RoutingRulesResolver } from '../modules/routing/routing-rules.resolver.js';
 import { SlaPolicyResolver } from '../modules/sla/sla-policy.resolver.js';
+import { SmsResolver } from '../modules/sms/sms.resolver.js';
 import { SystemResolver } from '../modules/system/system.resolver.js';
 import { TicketResolver } from '../modules/tickets/ticket.resolver.js';
 
@@ -27,4 +28,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   SlaPolicyResolver,
   TicketResolver,
   ReportResolver,
+  SmsResolver,
 ];

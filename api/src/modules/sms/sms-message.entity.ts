@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 /**
  * Every SMS the platform decided to send: written with the state change that causes it (the
@@ -9,9 +9,14 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 @Entity({ tableName: 'sms_message' })
 @Index({ name: 'sms_message_phone_idx', properties: ['phoneDigest', 'createdAt'] })
 @Index({ name: 'sms_message_created_idx', properties: ['createdAt', 'id'] })
+@Unique({ name: 'sms_message_dedupe_unique', properties: ['dedupeKey'] })
 export class SmsMessage {
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
+
+  /** Same cause, same key: a second request for the same SMS is ignored. */
+  @Property({ type: 'text' })
+  dedupeKey!: string;
 
   @Property({ type: 'text' })
   phoneDigest!: string;

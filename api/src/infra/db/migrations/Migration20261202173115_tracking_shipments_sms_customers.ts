@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261202172323_tracking_shipments_sms_customers extends Migration {
+export class Migration20261202173115_tracking_shipments_sms_customers extends Migration {
   override async up(): Promise<void> {
     this.addSql(
       `create table "customer_audit" ("id" bigserial primary key, "phone_digest" text not null, "phone_masked" text not null, "action" text not null, "client_address" text null, "order_count" int null, "at" timestamptz not null);`,
@@ -48,10 +48,13 @@ export class Migration20261202172323_tracking_shipments_sms_customers extends Mi
     );
 
     this.addSql(
-      `create table "sms_message" ("id" uuid not null default gen_random_uuid(), "phone_digest" text not null, "phone_masked" text not null, "template_code" text not null, "preview" text not null, "status" text not null, "provider" text null, "provider_message_id" text null, "created_at" timestamptz not null, "send_after" timestamptz not null, "sent_at" timestamptz null, constraint "sms_message_pkey" primary key ("id"));`,
+      `create table "sms_message" ("id" uuid not null default gen_random_uuid(), "dedupe_key" text not null, "phone_digest" text not null, "phone_masked" text not null, "template_code" text not null, "preview" text not null, "status" text not null, "provider" text null, "provider_message_id" text null, "created_at" timestamptz not null, "send_after" timestamptz not null, "sent_at" timestamptz null, constraint "sms_message_pkey" primary key ("id"));`,
     );
     this.addSql(`create index "sms_message_created_idx" on "sms_message" ("created_at", "id");`);
     this.addSql(`create index "sms_message_phone_idx" on "sms_message" ("phone_digest", "created_at");`);
+    this.addSql(
+      `alter table "sms_message" add constraint "sms_message_dedupe_unique" unique ("dedupe_key");`,
+    );
 
     this.addSql(
       `create table "sms_template" ("code" text not null, "provider_template_code" text not null, "text" text not null, "version" int not null default 1, "updated_by" text not null, "updated_at" timestamptz not null default now(), constraint "sms_template_pkey" primary key ("code"));`,
