@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { CustomerResolver } from '../modules/customer/customer.resolver.js';
 import { FlowHealthResolver } from '../modules/flow-health/flow-health.resolver.js';
 import { OrderEventResolver } from '../modules/order-events/order-event.resolver.js';
 import { OrderTimelineResolver } from '../modules/order-events/order-timeline.resolver.js';
@@ -29,4 +30,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   TicketResolver,
   ReportResolver,
   SmsResolver,
+  CustomerResolver,
 ];

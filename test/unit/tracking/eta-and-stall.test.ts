@@ -118,3 +118,28 @@ describe('quiet hours (22:00–08:00 Shanghai)', () => {
     expect(smsSendTime(at(now)).toISOString()).toBe(expected);
   });
 });
+
+describe('customer promise', () => {
+  it('comes from the SLA deadline of the governing policy before shipping', async () => {
+    const { customerPromise } = await import('../../../api/src/domain/tracking/customer-promise.js');
+    const now = at('2026-11-25T02:00:00Z'); // 10:00 Shanghai
+    expect(
+      customerPromise({ state: 'PICKING', slaDeadline: at('2026-11-25T04:30:00Z'), etas: [] }, now),
+    ).toBe('仓库拣货中（预计今天 12:30前完成）');
+    // A deadline already past is no promise.
+    expect(
+      customerPromise({ state: 'PICKING', slaDeadline: at('2026-11-25T01:00:00Z'), etas: [] }, now),
+    ).toBe('仓库拣货中');
+    expect(
+      customerPromise(
+        {
+          state: 'IN_TRANSIT',
+          slaDeadline: null,
+          etas: [at('2026-11-27T15:59:59Z'), at('2026-11-26T15:59:59Z')],
+        },
+        now,
+      ),
+    ).toBe('运输途中（预计11月27日送达）');
+    expect(customerPromise({ state: 'DELIVERED', slaDeadline: null, etas: [] }, now)).toBe('已签收');
+  });
+});

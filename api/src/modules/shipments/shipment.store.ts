@@ -26,9 +26,32 @@ export interface ShipmentRow {
   updatedAt: Date;
 }
 
-export const SHIPMENT_COLUMNS = `id, order_id, carrier, waybill_no, state, state_at, last_event_at, shipped_at, delivered_at,
-  eta, origin_province, destination_province, next_stall_check_at, stalled_since, stall_reason, stall_count,
-  subscribed_at, created_at, updated_at`;
+const COLUMN_NAMES = [
+  'id',
+  'order_id',
+  'carrier',
+  'waybill_no',
+  'state',
+  'state_at',
+  'last_event_at',
+  'shipped_at',
+  'delivered_at',
+  'eta',
+  'origin_province',
+  'destination_province',
+  'next_stall_check_at',
+  'stalled_since',
+  'stall_reason',
+  'stall_count',
+  'subscribed_at',
+  'created_at',
+  'updated_at',
+];
+
+/** The select list of a shipment row, optionally qualified by a table alias. */
+export const shipmentColumns = (alias?: string) =>
+  COLUMN_NAMES.map((c) => (alias ? `${alias}.${c}` : c)).join(', ');
+const SHIPMENT_COLUMNS = shipmentColumns();
 
 export function toShipment(r: Record<string, unknown>): ShipmentRow {
   return {
