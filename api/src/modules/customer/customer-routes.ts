@@ -31,7 +31,15 @@ const MESSAGES: Record<string, string> = {
  * remainingTries? } }` with 400, 401, 423 or 429.
  */
 export function mountCustomerRoutes(app: Express, deps: OtpDeps & { logger: Logger }): void {
-  const json = express.json({ limit: '2kb' });
+  const parse = express.json({ limit: '2kb' });
+  const json = (req: Request, res: Response, next: (error?: unknown) => void) =>
+    parse(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const large = (error as { type?: string }).type === 'entity.too.large';
+      res.status(large ? 413 : 400).json({
+        error: { field: '', code: large ? 'BODY_TOO_LARGE' : 'INVALID_JSON', message: '请求格式不正确' },
+      });
+    });
   const address = (req: Request) => (req.ip ?? req.socket.remoteAddress ?? 'unknown').slice(0, 64);
 
   app.post('/api/customer/code', json, async (req: Request, res: Response) => {
