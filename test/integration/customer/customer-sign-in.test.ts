@@ -102,11 +102,14 @@ describe('customer sign-in', () => {
     nextCode = '222222';
     await post('/api/customer/code', { phone: '13800139002' });
     const remaining: number[] = [];
+    const codes: string[] = [];
     for (let i = 0; i < 5; i++) {
       const wrong = await post('/api/customer/session', { phone: '13800139002', code: '000000' });
       remaining.push(wrong.body.error.remainingTries);
+      codes.push(wrong.body.error.code);
     }
     expect(remaining).toEqual([4, 3, 2, 1, 0]);
+    expect(codes.slice(-1)).toEqual(['LOCKED']);
     expect(await post('/api/customer/session', { phone: '13800139002', code: '222222' })).toMatchObject({
       status: 423,
       body: { error: { code: 'LOCKED' } },

@@ -84,11 +84,13 @@ export function mountCustomerRoutes(app: Express, deps: OtpDeps & { logger: Logg
         res.json({ token: result.token, expiresAt: result.expiresAt.toISOString() });
         return;
       }
-      res.status(STATUS[result.code]).json({
+      // The last wrong try locks the phone: say so at once rather than "0 tries left".
+      const refusal = result.code === 'WRONG_CODE' && result.remainingTries === 0 ? 'LOCKED' : result.code;
+      res.status(STATUS[refusal]).json({
         error: {
           field: 'code',
-          code: result.code,
-          message: MESSAGES[result.code],
+          code: refusal,
+          message: MESSAGES[refusal],
           remainingTries: result.remainingTries,
         },
       });
