@@ -176,14 +176,10 @@ describe('tracking site in Chromium (390×844)', () => {
     await push('ZT9000000001', 5, [
       { time: shanghai(new Date(Date.now() - 60_000)), context: '【上海市】快递员正在派件', status: '派件' },
     ]);
-    await page.waitForFunction(
-      (id) =>
-        document
-          .querySelector(`article[data-order-id="${id}"] .status`)
-          ?.textContent?.startsWith('快递员正在派送'),
-      movingOrder,
-      { timeout: 30_000 },
-    );
+    // No reload: the page changes by itself.
+    await expect
+      .poll(() => moving.locator('.status').textContent(), { timeout: 30_000 })
+      .toMatch(/^快递员正在派送/);
     await page.screenshot({ path: `${SHOTS}/4-live-update.png`, fullPage: true });
     await page.context().close();
   });

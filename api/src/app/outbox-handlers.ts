@@ -1,6 +1,7 @@
 import type { OutboxHandler } from '../infra/outbox/outbox-dispatcher.js';
 import { liveEventsHandler } from '../infra/pubsub/live-events.js';
 import { PUBSUB_TOPICS } from '../infra/pubsub/topics.js';
+import { kuaidi100SubscribeHandler } from '../modules/shipments/kuaidi100-subscription.js';
 import { smsMessageHandler } from '../modules/sms/sms-outbox.js';
 import { wecomMessageHandler } from '../modules/wecom/wecom-outbox.js';
 
@@ -9,4 +10,5 @@ export const OUTBOX_HANDLERS: readonly OutboxHandler[] = [
   ...PUBSUB_TOPICS.map(liveEventsHandler),
   wecomMessageHandler,
   smsMessageHandler,
+  kuaidi100SubscribeHandler,
 ];

@@ -37,6 +37,8 @@ import { FRESHNESS_WINDOW_MINUTES, FreshnessMonitor } from '../modules/reports/f
 import { mountReports } from '../modules/reports/report-routes.js';
 import { ensureRoutingDefaults } from '../modules/routing/routing-rules.store.js';
 import { startRouting } from '../modules/routing/routing-settings.js';
+import { kuaidi100SubscriberFor } from '../modules/shipments/kuaidi100-client.js';
+import { useKuaidi100Subscriber } from '../modules/shipments/kuaidi100-subscription.js';
 import { mountKuaidi100Webhook } from '../modules/shipments/kuaidi100-webhook.js';
 import { mountTmsShipmentWebhook } from '../modules/shipments/tms-shipment-webhook.js';
 import { parseTrackingSettings } from '../modules/shipments/tracking-settings.js';
@@ -75,6 +77,7 @@ export async function startPlatform(
   const logger = createLogger(config.logLevel, config.processName);
   const tracking = parseTrackingSettings(env);
   useSmsProvider(smsProviderFor(tracking, logger));
+  useKuaidi100Subscriber(kuaidi100SubscriberFor(tracking));
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const step of stops.reverse())

@@ -33,13 +33,21 @@ afterAll(async () => {
   await db?.close();
 });
 
+interface Reply {
+  sent?: boolean;
+  token: string;
+  expiresAt: string;
+  resendAfterSeconds?: number;
+  error: { field: string; code: string; remainingTries: number; retryAfterSeconds: number };
+}
+
 const post = async (path: string, body: unknown) => {
   const r = await fetch(`${server.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: r.status, body: (await r.json()) as Record<string, any> };
+  return { status: r.status, body: (await r.json()) as Reply };
 };
 
 async function auditOf(phone: string) {
@@ -184,7 +192,7 @@ describe('customer token and scoping', () => {
       new Date(),
     );
     if (!checked?.ok) throw new Error('token refused');
-    const answer = await runGraphql<{ myOrders: Array<Record<string, any>> }>(
+    const answer = await runGraphql<{ myOrders: Array<Record<string, unknown>> }>(
       schema,
       db,
       ANONYMOUS,

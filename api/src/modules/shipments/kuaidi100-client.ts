@@ -81,3 +81,21 @@ export class HttpKuaidi100Subscriber implements Kuaidi100Subscriber {
     };
   }
 }
+
+/** The subscriber the settings allow: a key, a salt and a public URL for the callback are all needed. */
+export function kuaidi100SubscriberFor(settings: {
+  kuaidi100Key: string | null;
+  kuaidi100Salt: string | null;
+  kuaidi100PollUrl: string;
+  publicBaseUrl: string | null;
+}): { subscriber: Kuaidi100Subscriber; publicBaseUrl: string } | null {
+  if (!settings.kuaidi100Key || !settings.kuaidi100Salt || !settings.publicBaseUrl) return null;
+  return {
+    subscriber: new HttpKuaidi100Subscriber({
+      pollUrl: settings.kuaidi100PollUrl,
+      key: settings.kuaidi100Key,
+      salt: settings.kuaidi100Salt,
+    }),
+    publicBaseUrl: settings.publicBaseUrl,
+  };
+}

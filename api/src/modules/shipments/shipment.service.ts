@@ -4,7 +4,9 @@ import { estimateDelivery } from '../../domain/tracking/eta.js';
 import { nextStallCheckAt, type StallSettings } from '../../domain/tracking/stall.js';
 import { foldProgress, type TraceEntry } from '../../domain/tracking/trace.js';
 import { inTransaction } from '../../infra/db/transaction.js';
+import { enqueueOutbox } from '../../infra/outbox/outbox.js';
 import { applyOrderEvents, type OrderEventResult } from '../order-events/order-event.service.js';
+import { kuaidi100SubscribeEntry } from './kuaidi100-subscription.js';
 import {
   createShipment,
   insertTrace,
