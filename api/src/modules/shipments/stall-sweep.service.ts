@@ -4,6 +4,7 @@ import { inTransaction } from '../../infra/db/transaction.js';
 import type { CustomerKeys } from '../customer/customer-keys.js';
 import { carrierName } from '../customer/customer-orders.js';
 import { enqueueSms } from '../sms/sms-outbox.js';
+import { templateFor } from '../sms/sms-template.store.js';
 import { openServiceTicket } from '../tickets/service-ticket.js';
 import { shipmentColumns, toShipment } from './shipment.store.js';
 import type { TrackingSettings } from './tracking-settings.js';
@@ -70,6 +71,7 @@ async function sweepBatch(
     [now, deps.batchSize],
   );
   const sendAt = smsSendTime(now);
+  const template = rows.length > 0 ? await templateFor(tx, 'STALL_NOTICE') : undefined;
   const rearm: { id: string; at: Date | null }[] = [];
   for (const row of rows) {
     const shipment = toShipment(row);
@@ -113,6 +115,7 @@ async function sweepBatch(
           reason: decision.reason,
         },
         sendAfter: sendAt,
+        loadedTemplate: template,
         perPhonePerDay: deps.settings.smsPerPhonePerDay,
       },
       now,

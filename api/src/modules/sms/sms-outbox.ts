@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { maskPhone } from '../../domain/privacy/mask.js';
 import { startOfBusinessDay } from '../../domain/sla/business-time.js';
-import { renderTemplate, type SmsTemplateCode } from '../../domain/sms/sms-template.js';
+import { renderTemplate, type SmsTemplate, type SmsTemplateCode } from '../../domain/sms/sms-template.js';
 import { enqueueOutbox } from '../../infra/outbox/outbox.js';
 import type { DeliveryOutcome, OutboxHandler } from '../../infra/outbox/outbox-dispatcher.js';
 import { RecordingSmsProvider } from './recording-sms-provider.js';
@@ -34,6 +34,8 @@ export interface SmsRequest {
   perPhonePerDay: number;
   /** Parameters to hide in the staff preview (a login code). */
   secretParams?: readonly string[];
+  /** The template, when the caller loaded it already (a sweep sending many). @default read now */
+  loadedTemplate?: SmsTemplate;
 }
 
 export type SmsQueued =
@@ -54,7 +56,7 @@ export async function enqueueSms(tx: pg.PoolClient, request: SmsRequest, now: Da
   );
   if (counted[0].dup) return { queued: false, reason: 'DUPLICATE' };
   if (counted[0].n >= request.perPhonePerDay) return { queued: false, reason: 'PHONE_LIMIT' };
-  const template = await templateFor(tx, request.template);
+  const template = request.loadedTemplate ?? (await templateFor(tx, request.template));
   const text = renderTemplate(template.text, request.params);
   const hidden = { ...request.params };
   for (const name of request.secretParams ?? []) hidden[name] = '******';
