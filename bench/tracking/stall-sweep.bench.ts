@@ -26,7 +26,9 @@ await runBench('stall-sweep', async () => {
     const db = await startBenchPostgres(`stall-${total}`, 4);
     const seededAt = Date.now();
     await seedShippedOrders(db.pool, { orders: total, phones: total, stalledShare, now: NOW });
-    console.log(`seeded ${thousands(total)} shipments (${thousands(total * stalledShare)} due) in ${Math.round((Date.now() - seededAt) / 1000)} s`);
+    console.log(
+      `seeded ${thousands(total)} shipments (${thousands(total * stalledShare)} due) in ${Math.round((Date.now() - seededAt) / 1000)} s`,
+    );
     const keys = await CustomerKeys.open(db.pool);
     const deps = {
       pool: db.pool,
