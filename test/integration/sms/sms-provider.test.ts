@@ -24,7 +24,7 @@ smsProviderContract('recording (default)', async () => {
 smsProviderContract('http gateway', async () => {
   const OK = { status: 200, body: { Code: 'OK', BizId: 'biz-1', Message: 'OK' } };
   const server = await startRecordingServer([], OK);
-  const provider = new HttpSmsProvider({ url: `${server.url}/sms/send`, apiKey: 'test-key', timeoutMs: 300 });
+  const provider = new HttpSmsProvider({ url: `${server.url}/sms/send`, apiKey: 'test-key', timeoutMs: 2000 });
   return {
     provider,
     async received() {
@@ -45,7 +45,7 @@ smsProviderContract('http gateway', async () => {
             ? { status: 503, body: 'busy' }
             : how === 'REFUSED'
               ? { status: 200, body: { Code: 'isv.MOBILE_NUMBER_ILLEGAL', Message: 'bad number' } }
-              : { delayMs: 1000, ...OK },
+              : { delayMs: 5000, ...OK },
         ],
         OK,
       );

@@ -17,7 +17,7 @@ const subscriber = () =>
     pollUrl: `${server.url}/poll`,
     key: 'test-key',
     salt: 'test-salt-1',
-    timeoutMs: 300,
+    timeoutMs: 2000,
   });
 const input = {
   carrier: 'zhongtong',
@@ -49,7 +49,7 @@ describe('Kuaidi100 poll subscription client', () => {
       [
         { body: { result: false, returnCode: '501', message: '重复订阅' } },
         { status: 502, body: 'bad gateway' },
-        { delayMs: 1000, ...OK },
+        { delayMs: 5000, ...OK },
         { body: { result: false, returnCode: '700', message: '参数错误' } },
         { body: { result: false, returnCode: '500', message: '服务器错误' } },
       ],
@@ -61,7 +61,7 @@ describe('Kuaidi100 poll subscription client', () => {
     expect(await s.subscribe(input)).toMatchObject({
       ok: false,
       retryable: true,
-      error: expect.stringContaining('300 ms'),
+      error: expect.stringContaining('2000 ms'),
     });
     expect(await s.subscribe(input)).toMatchObject({
       ok: false,
