@@ -14,7 +14,6 @@ import { seedShippedOrders } from './tracking-seed.js';
 
 const SCALE = Number(process.env.STALL_BENCH_SCALE ?? '1');
 const LARGE = Math.round(300_000 * SCALE);
-const STALLED = Math.round(LARGE / 100);
 const NOW = new Date('2026-11-25T04:00:00Z'); // 12:00 Shanghai: SMS go out at once
 
 await runBench('stall-sweep', async () => {

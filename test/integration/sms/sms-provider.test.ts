@@ -24,7 +24,11 @@ smsProviderContract('recording (default)', async () => {
 smsProviderContract('http gateway', async () => {
   const OK = { status: 200, body: { Code: 'OK', BizId: 'biz-1', Message: 'OK' } };
   const server = await startRecordingServer([], OK);
-  const provider = new HttpSmsProvider({ url: `${server.url}/sms/send`, apiKey: 'test-key', timeoutMs: 2000 });
+  const provider = new HttpSmsProvider({
+    url: `${server.url}/sms/send`,
+    apiKey: 'test-key',
+    timeoutMs: 2000,
+  });
   return {
     provider,
     async received() {

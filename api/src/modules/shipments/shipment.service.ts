@@ -68,6 +68,16 @@ export async function recordCarrierReport(
       });
       if (!shipment)
         return { ok: false as const, code: 'ORDER_NOT_FOUND' as const, message: 'no order has this id' };
+      // A waybill first heard of from the TMS: ask Kuaidi100 to push its changes from now on.
+      if (report.source === 'TMS')
+        await enqueueOutbox(tx, [
+          kuaidi100SubscribeEntry({
+            shipmentId: shipment.id,
+            orderId: shipment.orderId,
+            carrier: shipment.carrier,
+            waybillNo: shipment.waybillNo,
+          }),
+        ]);
     }
     const fresh = await insertTrace(tx, shipment.id, report.source, report.entries, receivedAt);
     if (fresh.length > 0) shipment = await progress(tx, deps.stall, shipment, fresh, receivedAt);
