@@ -5,6 +5,12 @@ import { AuthAudit } from '../modules/auth/auth-audit.entity.js';
 import { LoginThrottle } from '../modules/auth/login-throttle.entity.js';
 import { PlatformSecret } from '../modules/auth/platform-secret.entity.js';
 import { StaffUser } from '../modules/auth/staff-user.entity.js';
+import {
+  CustomerAudit,
+  CustomerKey,
+  CustomerOtp,
+  CustomerOtpRequest,
+} from '../modules/customer/customer-otp.entity.js';
 import { FlowHealthEvent } from '../modules/flow-health/flow-health-event.entity.js';
 import { FlowHealthState } from '../modules/flow-health/flow-health-state.entity.js';
 import { OrderNote } from '../modules/order-events/order-note.entity.js';
@@ -17,8 +23,12 @@ import { AddressParseStat } from '../modules/routing/address-parse-stat.entity.j
 import { ProcessingGroup } from '../modules/routing/processing-group.entity.js';
 import { RoutingRuleHit } from '../modules/routing/routing-rule-hit.entity.js';
 import { RoutingRuleSetVersion } from '../modules/routing/routing-rule-set-version.entity.js';
+import { Shipment } from '../modules/shipments/shipment.entity.js';
+import { ShipmentTrace } from '../modules/shipments/shipment-trace.entity.js';
 import { SlaPolicyVersion } from '../modules/sla/sla-policy-version.entity.js';
 import { SlaStageRecord } from '../modules/sla/sla-stage-record.entity.js';
+import { SmsMessage } from '../modules/sms/sms-message.entity.js';
+import { SmsTemplateRow } from '../modules/sms/sms-template.entity.js';
 import { Ticket } from '../modules/tickets/ticket.entity.js';
 import { TicketComment } from '../modules/tickets/ticket-comment.entity.js';
 
@@ -47,4 +57,12 @@ export const ENTITIES = [
   FreshnessAlert,
   AuthAudit,
   LoginThrottle,
+  Shipment,
+  ShipmentTrace,
+  SmsTemplateRow,
+  SmsMessage,
+  CustomerOtp,
+  CustomerOtpRequest,
+  CustomerAudit,
+  CustomerKey,
 ];

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GraphQLError } from 'graphql';
 import { type Config, parseConfig } from '../config/config.js';
+import { ANONYMOUS } from '../domain/auth/viewer.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../infra/db/embedded-postgres.js';
 import { migrateWithLock } from '../infra/db/migrate-with-lock.js';
 import { type Orm, openOrm } from '../infra/db/orm.js';
@@ -23,10 +24,14 @@ import { schedulePendingEventsExpiry } from '../jobs/pending-events-expiry.job.j
 import { scheduleDailyTimeoutReport } from '../jobs/report-daily-timeout.job.js';
 import { scheduleFreshnessCheck } from '../jobs/report-freshness-check.job.js';
 import { scheduleSlaSweep } from '../jobs/sla-sweep.job.js';
+import { scheduleStallSweep } from '../jobs/stall-sweep.job.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { ensureBootstrapAdmin } from '../modules/auth/bootstrap-admin.js';
 import { explorerDefaults } from '../modules/demo/demo-explorer.js';
 import { RevocationListener } from '../modules/auth/revocation-listener.js';
+import { customerContext } from '../modules/customer/customer-context.js';
+import { CustomerKeys } from '../modules/customer/customer-keys.js';
+import { mountCustomerRoutes } from '../modules/customer/customer-routes.js';
 import { demoBanner, seedDemo } from '../modules/demo/demo-seed.js';
 import { FlowHealthService } from '../modules/flow-health/flow-health.service.js';
 import { loadOpsSnapshot } from '../modules/flow-health/flow-health-metrics.js';
@@ -37,7 +42,14 @@ import { FRESHNESS_WINDOW_MINUTES, FreshnessMonitor } from '../modules/reports/f
 import { mountReports } from '../modules/reports/report-routes.js';
 import { ensureRoutingDefaults } from '../modules/routing/routing-rules.store.js';
 import { startRouting } from '../modules/routing/routing-settings.js';
+import { kuaidi100SubscriberFor } from '../modules/shipments/kuaidi100-client.js';
+import { useKuaidi100Subscriber } from '../modules/shipments/kuaidi100-subscription.js';
+import { mountKuaidi100Webhook } from '../modules/shipments/kuaidi100-webhook.js';
+import { mountTmsShipmentWebhook } from '../modules/shipments/tms-shipment-webhook.js';
+import { parseTrackingSettings } from '../modules/shipments/tracking-settings.js';
 import { ensureSlaDefaults } from '../modules/sla/sla-policy.store.js';
+import { useSmsProvider } from '../modules/sms/sms-outbox.js';
+import { smsProviderFor } from '../modules/sms/sms-provider-choice.js';
 import { mountWebhooks } from '../modules/webhooks/webhook-routes.js';
 import { authChecker } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
@@ -69,6 +81,9 @@ export async function startPlatform(
     hostname: hostname(),
   });
   const logger = createLogger(config.logLevel, config.processName);
+  const tracking = parseTrackingSettings(env);
+  useSmsProvider(smsProviderFor(tracking, logger));
+  useKuaidi100Subscriber(kuaidi100SubscriberFor(tracking));
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const step of stops.reverse())
@@ -138,7 +153,7 @@ export async function startPlatform(
       const outbox = await scheduleOutboxDispatch(scheduler.agenda, {
         pool,
         databaseUrl,
-        handlers: outboxHandlers(config, logger),
+        handlers: outboxHandlers(config, logger, pool),
         workerName: config.workerName,
         logger,
         sweepEveryMs: config.outboxSweepMs,
@@ -159,6 +174,7 @@ export async function startPlatform(
       await schedulePendingEventsExpiry(scheduler.agenda, { pool, logger });
       await scheduleFreshnessCheck(scheduler.agenda, { monitor: freshness });
       await scheduleDailyTimeoutReport(scheduler.agenda, { pool, logger });
+      await scheduleStallSweep(scheduler.agenda, { pool, settings: tracking, logger });
       await scheduleDemoSimulator(scheduler.agenda, { pool, logger, enabled: config.demoSimulator });
       await scheduler.start();
     }
@@ -179,6 +195,7 @@ export async function startPlatform(
         process.stdout.write(
           `\n  Created the first staff account: admin / ${admin.generatedPassword}\n  (shown once; set ADMIN_PASSWORD to choose it)\n`,
         );
+      const customerKeys = await CustomerKeys.open(pool);
       const demo = config.demoSeed ? await seedDemo({ pool, orm, auth, logger, now: new Date() }) : null;
       const schema = await buildGraphQLSchema(RESOLVERS, pubsub.local, authChecker);
       const platform = { version: VERSION, schedulerBackend: scheduler.backend };
@@ -192,6 +209,14 @@ export async function startPlatform(
         schema,
         context: async (credentials) => {
           const now = new Date();
+          const customer = await customerContext(customerKeys, credentials.authorization, now);
+          if (customer) {
+            if (!customer.ok)
+              throw new GraphQLError(customer.reason, {
+                extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+              });
+            return { orm, pool, logger, platform, auth, viewer: ANONYMOUS, customer: customer.session, now };
+          }
           const authenticated = await auth.authenticate(credentials, now).catch(rethrowUnavailable);
           if (!authenticated.ok)
             throw new GraphQLError(authenticated.reason, {
@@ -210,7 +235,7 @@ export async function startPlatform(
             freshness,
           };
         },
-        acceptSubscriber: (context) => context.viewer.kind !== 'ANONYMOUS',
+        acceptSubscriber: (context) => context.viewer.kind !== 'ANONYMOUS' || Boolean(context.customer),
         sessionEndsAt: (context) =>
           context.viewer.kind === 'STAFF' ? (context.viewer.expiresAt ?? null) : null,
         onRevocation: (recheck) => auth.onRevocation(recheck),
@@ -221,6 +246,19 @@ export async function startPlatform(
         debug: config.graphqlDebug,
         routes: (app) => {
           mountGraphQLExplorer(app, { defaults: explorerDefaults({ pool, auth }) });
+          mountKuaidi100Webhook(app, { pool, salt: tracking.kuaidi100Salt, stall: tracking.stall, logger });
+          mountTmsShipmentWebhook(app, {
+            pool,
+            secret: config.webhookSecrets.TMS ?? null,
+            stall: tracking.stall,
+            logger,
+          });
+          mountCustomerRoutes(app, {
+            pool,
+            keys: customerKeys,
+            smsPerPhonePerDay: tracking.smsPerPhonePerDay,
+            logger,
+          });
           mountWebhooks(app, {
             pool,
             secrets: config.webhookSecrets,

@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AccessRevocationResolver } from '../modules/auth/access-revocation.resolver.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { CustomerResolver } from '../modules/customer/customer.resolver.js';
 import { FlowHealthResolver } from '../modules/flow-health/flow-health.resolver.js';
 import { OutboxLanesResolver } from '../modules/flow-health/outbox-lanes.resolver.js';
 import { OrderEventResolver } from '../modules/order-events/order-event.resolver.js';
@@ -13,6 +14,7 @@ import { OrderRoutingResolver } from '../modules/routing/order-routing.resolver.
 import { ProcessingGroupResolver } from '../modules/routing/processing-group.resolver.js';
 import { RoutingRulesResolver } from '../modules/routing/routing-rules.resolver.js';
 import { SlaPolicyResolver } from '../modules/sla/sla-policy.resolver.js';
+import { SmsResolver } from '../modules/sms/sms.resolver.js';
 import { SystemResolver } from '../modules/system/system.resolver.js';
 import { TicketResolver } from '../modules/tickets/ticket.resolver.js';
 
@@ -35,4 +37,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   SlaPolicyResolver,
   TicketResolver,
   ReportResolver,
+  SmsResolver,
+  CustomerResolver,
 ];

@@ -227,7 +227,7 @@ describe('decideEvent', () => {
         outcome: 'REJECTED',
         code: 'TRANSITION_NOT_ALLOWED',
         reason:
-          'CRM_CANCEL_REQUESTED: order cannot move from SHIPPED to CANCELLED; from SHIPPED it can move to IN_TRANSIT, OUT_FOR_DELIVERY, DELIVERED, DELIVERY_FAILED',
+          'CRM_CANCEL_REQUESTED: order cannot move from SHIPPED to CANCELLED; from SHIPPED it can move to IN_TRANSIT, OUT_FOR_DELIVERY, DELIVERED, DELIVERY_FAILED, RETURNING',
       });
     });
 

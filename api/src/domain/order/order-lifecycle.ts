@@ -14,6 +14,9 @@ import { ORDER_STATES, type OrderState } from './order-types.js';
  * - Failed delivery: SHIPPED/IN_TRANSIT/OUT_FOR_DELIVERY → DELIVERY_FAILED, then another attempt
  *   (→ OUT_FOR_DELIVERY), or the parcel goes back (→ RETURNING).
  * - Returns: DELIVERED → RETURNING → RETURNED → REFUNDED.
+ * - Refused or undeliverable parcels: SHIPPED/IN_TRANSIT/OUT_FOR_DELIVERY → RETURNING, when the
+ *   carrier reports a rejection (拒签) or sends the parcel back (退回) without a failed attempt
+ *   first; such a parcel must never stay "shipped".
  *
  * Skips that real feeds produce, allowed directly:
  * - PAID → PICKING: the WMS sends no "accepted" message, or it is lost.
@@ -32,9 +35,9 @@ export const ORDER_TRANSITIONS: TransitionMap<OrderState> = {
   WAREHOUSE_ACCEPTED: { to: ['PICKING', 'CANCELLED'] },
   PICKING: { to: ['PACKED', 'CANCELLED'] },
   PACKED: { to: ['SHIPPED', 'IN_TRANSIT', 'CANCELLED'] },
-  SHIPPED: { to: ['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_FAILED'] },
-  IN_TRANSIT: { to: ['OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_FAILED'] },
-  OUT_FOR_DELIVERY: { to: ['DELIVERED', 'DELIVERY_FAILED'] },
+  SHIPPED: { to: ['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_FAILED', 'RETURNING'] },
+  IN_TRANSIT: { to: ['OUT_FOR_DELIVERY', 'DELIVERED', 'DELIVERY_FAILED', 'RETURNING'] },
+  OUT_FOR_DELIVERY: { to: ['DELIVERED', 'DELIVERY_FAILED', 'RETURNING'] },
   DELIVERED: { to: ['RETURNING'] },
   CANCELLED: { to: ['REFUNDED'] },
   DELIVERY_FAILED: { to: ['OUT_FOR_DELIVERY', 'DELIVERED', 'RETURNING'] },
