@@ -4,9 +4,16 @@ import { PlatformSecret } from '../modules/auth/platform-secret.entity.js';
 import { StaffUser } from '../modules/auth/staff-user.entity.js';
 import { FlowHealthEvent } from '../modules/flow-health/flow-health-event.entity.js';
 import { FlowHealthState } from '../modules/flow-health/flow-health-state.entity.js';
+import { InvoiceRow } from '../modules/invoices/invoice.entity.js';
+import { BillImportRow, MoneyRecordRow } from '../modules/ledger/money-record.entity.js';
 import { OrderNote } from '../modules/order-events/order-note.entity.js';
 import { Order } from '../modules/orders/order.entity.js';
 import { OrderEvent } from '../modules/orders/order-event.entity.js';
+import {
+  ReconciliationAuditRow,
+  ReconciliationItemRow,
+  ReconciliationRunRow,
+} from '../modules/reconciliation/reconciliation.entity.js';
 import { FreshnessAlert } from '../modules/reports/freshness-alert.entity.js';
 import { TimeoutReportSnapshot } from '../modules/reports/timeout-report-snapshot.entity.js';
 import { AddressParseStat } from '../modules/routing/address-parse-stat.entity.js';
@@ -39,4 +46,10 @@ export const ENTITIES = [
   TicketComment,
   TimeoutReportSnapshot,
   FreshnessAlert,
+  MoneyRecordRow,
+  BillImportRow,
+  ReconciliationRunRow,
+  ReconciliationItemRow,
+  ReconciliationAuditRow,
+  InvoiceRow,
 ];
