@@ -4,6 +4,7 @@ import { FlowHealthResolver } from '../modules/flow-health/flow-health.resolver.
 import { OrderEventResolver } from '../modules/order-events/order-event.resolver.js';
 import { OrderTimelineResolver } from '../modules/order-events/order-timeline.resolver.js';
 import { OrderResolver } from '../modules/orders/order.resolver.js';
+import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { OrderRoutingResolver } from '../modules/routing/order-routing.resolver.js';
 import { ProcessingGroupResolver } from '../modules/routing/processing-group.resolver.js';
@@ -27,4 +28,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   SlaPolicyResolver,
   TicketResolver,
   ReportResolver,
+  ReconciliationResolver,
 ];
