@@ -15,9 +15,11 @@ import { createLogger, type Logger } from '../infra/logging/logger.js';
 import { createPlatformMetrics } from '../infra/metrics/metrics.js';
 import { PgPubSub } from '../infra/pubsub/pg-pubsub.js';
 import { createScheduler, type Scheduler } from '../infra/scheduler/scheduler.js';
+import { scheduleBillPickup } from '../jobs/bill-pickup.job.js';
 import { scheduleDemoSimulator } from '../jobs/demo-simulator.job.js';
 import { scheduleFlowHealthCheck } from '../jobs/flow-health-check.job.js';
 import { scheduleOutboxDispatch } from '../jobs/outbox-dispatch.job.js';
+import { scheduleDailyReconciliation } from '../jobs/reconciliation-daily.job.js';
 import { scheduleDailyTimeoutReport } from '../jobs/report-daily-timeout.job.js';
 import { scheduleFreshnessCheck } from '../jobs/report-freshness-check.job.js';
 import { scheduleSlaSweep } from '../jobs/sla-sweep.job.js';
@@ -28,6 +30,9 @@ import { FlowHealthService } from '../modules/flow-health/flow-health.service.js
 import { loadOpsSnapshot } from '../modules/flow-health/flow-health-metrics.js';
 import { flowHealthSettings } from '../modules/flow-health/flow-health-settings.js';
 import { rerouteHeldOrders } from '../modules/flow-health/reroute-held.js';
+import { mountPaymentNotifications } from '../modules/reconciliation/payment-notify-routes.js';
+import { mountReconciliation } from '../modules/reconciliation/reconciliation-routes.js';
+import { reconciliationSettings } from '../modules/reconciliation/reconciliation-settings.js';
 import { FRESHNESS_WINDOW_MINUTES, FreshnessMonitor } from '../modules/reports/freshness-monitor.js';
 import { mountReports } from '../modules/reports/report-routes.js';
 import { ensureRoutingDefaults } from '../modules/routing/routing-rules.store.js';
@@ -63,6 +68,7 @@ export async function startPlatform(
     hostname: hostname(),
   });
   const logger = createLogger(config.logLevel, config.processName);
+  const reconciliation = reconciliationSettings(env);
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const step of stops.reverse())
@@ -143,6 +149,8 @@ export async function startPlatform(
       });
       await scheduleFreshnessCheck(scheduler.agenda, { monitor: freshness });
       await scheduleDailyTimeoutReport(scheduler.agenda, { pool, logger });
+      await scheduleDailyReconciliation(scheduler.agenda, { pool, settings: reconciliation, logger });
+      await scheduleBillPickup(scheduler.agenda, { pool, settings: reconciliation, logger });
       await scheduleDemoSimulator(scheduler.agenda, { pool, logger, enabled: config.demoSimulator });
       await scheduler.start();
     }
@@ -186,6 +194,7 @@ export async function startPlatform(
             now,
             flowHealth,
             freshness,
+            reconciliation,
           };
         },
         acceptSubscriber: (context) => context.viewer.kind !== 'ANONYMOUS',
@@ -203,6 +212,8 @@ export async function startPlatform(
         routes: (app) => {
           mountWebhooks(app, { pool, secrets: config.webhookSecrets, logger });
           mountReports(app, { pool, auth, logger });
+          mountReconciliation(app, { pool, auth, settings: reconciliation, logger });
+          mountPaymentNotifications(app, { pool, settings: reconciliation.notify, logger });
           metrics.mount(app);
         },
         staticDir: config.trackingSiteDir,

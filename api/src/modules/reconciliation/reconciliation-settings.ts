@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../../config/config.js';
 import { DEFAULT_UNIONPAY_COLUMNS, type UnionPayColumns } from '../../domain/bills/unionpay.js';
 import { GATEWAYS, type MatchingSettings } from '../../domain/reconciliation/reconciliation-types.js';
@@ -14,6 +15,50 @@ export interface ReconciliationSettings {
   /** Folder the pick-up job imports bills from (`<channel>/<format>/<file>`); null: no pick-up. */
   billDir: string | null;
   unionPayColumns: UnionPayColumns;
+  /** Gateway notifications: keys to verify them with, and whose order numbers they carry. */
+  notify: GatewayNotifySettings;
+}
+
+export interface GatewayNotifySettings {
+  /** `RECONCILIATION_ALIPAY_PUBLIC_KEY` (PEM, or the base64 DER Alipay shows); null: endpoint off. */
+  alipayPublicKey: KeyObject | null;
+  /** `RECONCILIATION_WECHATPAY_PLATFORM_KEYS` ({"<serial>": "<PEM>"}); empty: endpoint off. */
+  wechatpayKeys: ReadonlyMap<string, KeyObject>;
+  /** `RECONCILIATION_WECHATPAY_APIV3_KEY`, 32 characters. */
+  wechatpayApiV3Key: string | null;
+  /** `RECONCILIATION_NOTIFY_CHANNEL`: the channel whose order numbers notifications carry. @default WEBSHOP */
+  channel: string;
+}
+
+function publicKey(name: string, text: string): KeyObject {
+  try {
+    const pem = text.includes('BEGIN')
+      ? text
+      : `-----BEGIN PUBLIC KEY-----\n${text}\n-----END PUBLIC KEY-----`;
+    return createPublicKey(pem.replaceAll('\\n', '\n'));
+  } catch {
+    throw new ConfigError(name, 'not a public key (PEM or base64 DER)');
+  }
+}
+
+function notifySettings(env: Env): GatewayNotifySettings {
+  const alipay = env.RECONCILIATION_ALIPAY_PUBLIC_KEY?.trim();
+  const wechat = (json(env, 'RECONCILIATION_WECHATPAY_PLATFORM_KEYS') ?? {}) as Record<string, unknown>;
+  const keys = new Map<string, KeyObject>();
+  for (const [serial, pem] of Object.entries(wechat)) {
+    if (typeof pem !== 'string')
+      throw new ConfigError('RECONCILIATION_WECHATPAY_PLATFORM_KEYS', `${serial} must be a PEM string`);
+    keys.set(serial, publicKey('RECONCILIATION_WECHATPAY_PLATFORM_KEYS', pem));
+  }
+  const apiV3 = env.RECONCILIATION_WECHATPAY_APIV3_KEY?.trim() || null;
+  if (apiV3 !== null && Buffer.byteLength(apiV3) !== 32)
+    throw new ConfigError('RECONCILIATION_WECHATPAY_APIV3_KEY', 'must be 32 characters');
+  return {
+    alipayPublicKey: alipay ? publicKey('RECONCILIATION_ALIPAY_PUBLIC_KEY', alipay) : null,
+    wechatpayKeys: keys,
+    wechatpayApiV3Key: apiV3,
+    channel: env.RECONCILIATION_NOTIFY_CHANNEL?.trim() || 'WEBSHOP',
+  };
 }
 
 export const DEFAULT_MATCHING: MatchingSettings = {
@@ -88,5 +133,6 @@ export function reconciliationSettings(env: Env): ReconciliationSettings {
     catchUpDays: Number(catchUp),
     billDir: env.RECONCILIATION_BILL_DIR?.trim() || null,
     unionPayColumns: columns as UnionPayColumns,
+    notify: notifySettings(env),
   };
 }
