@@ -19,7 +19,8 @@ import type { SqlExecutor } from '../../api/src/infra/outbox/outbox.js';
  *  19   money booked for an order number no order has (`X<i>`)     PAYMENT_WITHOUT_ORDER
  *       (its own order `R<i>` is booked normally)                  MATCHED
  *
- * Runs are judged at `judgeAt` = two days after the last day, 02:00 Shanghai.
+ * Case 11 is always paid on the last day, so it stays inside its window at `judgeAt` (two days
+ * after the last day, 02:00 Shanghai) however many days the set spans.
  */
 export const LABELS: Readonly<Record<number, string>> = {
   10: 'MISSING_PAYMENT',
@@ -61,7 +62,7 @@ export async function generateSet(db: SqlExecutor, shape: SetShape, chunk = 100_
          from (select i, i % 20 as c,
                       case i % 20 when 11 then 'TAOBAO' when 17 then 'DOUYIN' else 'WEBSHOP' end as ch,
                       (1000 + (i % 997) * 100)::bigint as amount,
-                      ($3::date + ((i / 20) % $4) * interval '1 day')::timestamp at time zone 'Asia/Shanghai'
+                      ($3::date + (case when i % 20 = 11 then $4 - 1 else (i / 20) % $4 end) * interval '1 day')::timestamp at time zone 'Asia/Shanghai'
                         + case when i % 20 = 18 then interval '23 hours 59 minutes 50 seconds' + (i % 10) * interval '1 second'
                                else ((i * 7919) % 86000) * interval '1 second' end as paid
                  from generate_series($1::int, $2::int) as i) g`,
@@ -72,7 +73,7 @@ export async function generateSet(db: SqlExecutor, shape: SetShape, chunk = 100_
                                  amount_cents, fee_cents, currency, occurred_at)
        select m.kind, m.gateway, m.record_no, m.payment_no, m.channel, m.order_no, m.part, null, m.amount, m.fee, 'CNY', m.at
          from (select i, i % 20 as c, (1000 + (i % 997) * 100)::bigint as amount,
-                      ($3::date + ((i / 20) % $4) * interval '1 day')::timestamp at time zone 'Asia/Shanghai'
+                      ($3::date + (case when i % 20 = 11 then $4 - 1 else (i / 20) % $4 end) * interval '1 day')::timestamp at time zone 'Asia/Shanghai'
                         + case when i % 20 = 18 then interval '23 hours 59 minutes 50 seconds' + (i % 10) * interval '1 second'
                                else ((i * 7919) % 86000) * interval '1 second' end as paid
                  from generate_series($1::int, $2::int) as i) g

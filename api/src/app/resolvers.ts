@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { FlowHealthResolver } from '../modules/flow-health/flow-health.resolver.js';
+import { InvoiceResolver } from '../modules/invoices/invoice.resolver.js';
 import { OrderEventResolver } from '../modules/order-events/order-event.resolver.js';
 import { OrderTimelineResolver } from '../modules/order-events/order-timeline.resolver.js';
 import { OrderResolver } from '../modules/orders/order.resolver.js';
@@ -29,4 +30,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   TicketResolver,
   ReportResolver,
   ReconciliationResolver,
+  InvoiceResolver,
 ];

@@ -2,6 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261202173052_reconciliation_ledger extends Migration {
   override async up(): Promise<void> {
+    this.addSql('create sequence if not exists "invoice_local_no_seq";');
     this.addSql(
       `create table "bill_import" ("id" uuid not null default gen_random_uuid(), "format" text not null, "channel" text not null, "file_name" text not null, "sha256" text not null, "bytes" bigint not null, "lines" int not null, "entries" int not null, "inserted" int not null, "imported_by" text not null, "imported_at" timestamptz not null, constraint "bill_import_pkey" primary key ("id"));`,
     );
@@ -51,6 +52,7 @@ export class Migration20261202173052_reconciliation_ledger extends Migration {
   }
 
   override async down(): Promise<void> {
+    this.addSql('drop sequence if exists "invoice_local_no_seq";');
     this.addSql(`drop table if exists "bill_import" cascade;`);
 
     this.addSql(`drop table if exists "invoice" cascade;`);
