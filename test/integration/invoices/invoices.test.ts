@@ -52,8 +52,8 @@ const orderId = async (no: string) =>
   (await db.pool.query('select id from orders where channel_order_no = $1', [no])).rows[0].id as string;
 const REQUEST = `mutation ($o: ID!, $t: String!, $x: String) { requestInvoice(orderId: $o, title: $t, taxNo: $x) {
   invoice { id state amount { cents } invoiceNo } userErrors { field code } } }`;
-// biome-ignore lint/suspicious/noExplicitAny: answers are read field by field and checked there.
 const gql = (query: string, variables: Record<string, unknown>) =>
+  // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field and checked there.
   runGraphql<Record<string, any>>(schema, db, staff('FINANCE'), query, variables);
 
 describe('invoices after reconciliation', () => {

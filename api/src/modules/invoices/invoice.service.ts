@@ -107,7 +107,7 @@ export function invoiceIssueHandler(provider: InvoiceProvider): OutboxHandler {
           [String(message.payload.invoiceId)],
         );
         const invoice = rows[0];
-        if (!invoice || invoice.state !== 'REQUESTED') {
+        if (invoice?.state !== 'REQUESTED') {
           outcomes.push({ ok: true } as const);
           continue;
         }
