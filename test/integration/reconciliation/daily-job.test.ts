@@ -82,8 +82,8 @@ describe('the daily reconciliation', () => {
       // The next run is at 02:00 Shanghai time (18:00 UTC).
       expect(new Date(job.nextRunAt!).getUTCHours()).toBe(18);
     } finally {
-      await agenda.stop();
-      await agenda.db.disconnect?.();
+      // Never started: Agenda's stop() would leave the job store's connections open.
+      await backend.disconnect();
     }
   });
 });
