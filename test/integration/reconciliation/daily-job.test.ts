@@ -57,10 +57,11 @@ describe('the daily reconciliation', () => {
   });
 
   it('is one recurring Agenda job on the Shanghai cron', async () => {
+    const backend = new PostgresBackend({ connectionString: db.url, tableName: 'agenda_jobs' });
     const agenda = new Agenda({
       name: 'test',
       processEvery: 60_000,
-      backend: new PostgresBackend({ connectionString: db.url, tableName: 'agenda_jobs' }),
+      backend,
     });
     await agenda.ready;
     try {
