@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reconcile, settlementDeadline } from '../../../api/src/domain/reconciliation/matching.js';
 import { feeFor, formatYuan, parseFen, parseYuan } from '../../../api/src/domain/reconciliation/money.js';
@@ -227,11 +228,35 @@ describe('money in bills', () => {
     expect(parseYuan('¥0.01')).toBe(1n);
     expect(parseYuan('-12')).toBe(-1_200n);
     expect(parseYuan('92233720368547.75')).toBe(9_223_372_036_854_775n);
+    expect(parseYuan('92233720368547758.07')).toBe(2n ** 63n - 1n);
+    expect(parseYuan('92233720368547758.08')).toBeNull(); // beyond a PostgreSQL bigint
     expect(parseYuan('1.234')).toBeNull();
     expect(parseYuan('abc')).toBeNull();
     expect(parseFen('000001230')).toBe(1_230n);
     expect(parseFen('12.3')).toBeNull();
     expect(formatYuan(-5n)).toBe('-0.05');
     expect(formatYuan(9_223_372_036_854_775_807n)).toBe('92233720368547758.07');
+  });
+
+  it('reads back every amount it writes, across the whole 64-bit range', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 63n) + 1n, max: 2n ** 63n - 1n }), (cents) => {
+        expect(parseYuan(formatYuan(cents))).toBe(cents);
+      }),
+    );
+  });
+
+  it('rounds fees half up and never by more than half a fen', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 15n }),
+        fc.integer({ min: 0, max: 10_000 }),
+        (amount, rateBp) => {
+          const exact = amount * BigInt(rateBp); // in 1/10000 fen
+          const diff = feeFor(amount, rateBp) * 10_000n - exact;
+          expect(diff >= -5_000n && diff < 5_000n).toBe(true);
+        },
+      ),
+    );
   });
 });

@@ -8,8 +8,10 @@ export type Cents = bigint;
 export const CURRENCIES = ['CNY'] as const;
 export type Currency = (typeof CURRENCIES)[number];
 
-const YUAN = /^([+-])?(\d{1,15})(?:\.(\d{1,2}))?$/;
-const FEN = /^([+-])?(\d{1,17})$/;
+const YUAN = /^([+-])?(\d{1,17})(?:\.(\d{1,2}))?$/;
+/** PostgreSQL `bigint`: amounts beyond it are refused, not wrapped. */
+const MAX_CENTS = 2n ** 63n - 1n;
+const FEN = /^([+-])?(\d{1,19})$/;
 
 /** "12.3" → 1230n; thousands separators and a leading ¥ are allowed; null when not an amount. */
 export function parseYuan(text: string): Cents | null {
@@ -18,6 +20,7 @@ export function parseYuan(text: string): Cents | null {
   if (!match) return null;
   const [, sign, whole, fraction = ''] = match;
   const cents = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
+  if (cents > MAX_CENTS) return null;
   return sign === '-' ? -cents : cents;
 }
 
@@ -26,6 +29,7 @@ export function parseFen(text: string): Cents | null {
   const match = FEN.exec(text.trim());
   if (!match) return null;
   const cents = BigInt(match[2]);
+  if (cents > MAX_CENTS) return null;
   return match[1] === '-' ? -cents : cents;
 }
 
