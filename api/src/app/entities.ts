@@ -13,10 +13,17 @@ import {
 } from '../modules/customer/customer-otp.entity.js';
 import { FlowHealthEvent } from '../modules/flow-health/flow-health-event.entity.js';
 import { FlowHealthState } from '../modules/flow-health/flow-health-state.entity.js';
+import { InvoiceRow } from '../modules/invoices/invoice.entity.js';
+import { BillImportRow, MoneyRecordRow } from '../modules/ledger/money-record.entity.js';
 import { OrderNote } from '../modules/order-events/order-note.entity.js';
 import { Order } from '../modules/orders/order.entity.js';
 import { OrderEvent } from '../modules/orders/order-event.entity.js';
 import { OrderPayment } from '../modules/payments/order-payment.entity.js';
+import {
+  ReconciliationAuditRow,
+  ReconciliationItemRow,
+  ReconciliationRunRow,
+} from '../modules/reconciliation/reconciliation.entity.js';
 import { FreshnessAlert } from '../modules/reports/freshness-alert.entity.js';
 import { TimeoutReportSnapshot } from '../modules/reports/timeout-report-snapshot.entity.js';
 import { AddressParseStat } from '../modules/routing/address-parse-stat.entity.js';
@@ -65,4 +72,10 @@ export const ENTITIES = [
   CustomerOtpRequest,
   CustomerAudit,
   CustomerKey,
+  MoneyRecordRow,
+  BillImportRow,
+  ReconciliationRunRow,
+  ReconciliationItemRow,
+  ReconciliationAuditRow,
+  InvoiceRow,
 ];

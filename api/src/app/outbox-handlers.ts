@@ -6,6 +6,7 @@ import { liveEventsHandler } from '../infra/pubsub/live-events.js';
 import { PUBSUB_TOPICS } from '../infra/pubsub/topics.js';
 import { kuaidi100SubscribeHandler } from '../modules/shipments/kuaidi100-subscription.js';
 import { smsMessageHandler } from '../modules/sms/sms-outbox.js';
+import { invoiceIssueHandlerFromEnv } from '../modules/invoices/invoice.service.js';
 import { wecomMessageHandler } from '../modules/wecom/wecom-outbox.js';
 
 /** Every outbox topic the worker delivers, with its handler. A new topic adds one line here. */
@@ -19,5 +20,6 @@ export function outboxHandlers(config: Config, logger: Logger, pool: pg.Pool): r
     }),
     smsMessageHandler(pool),
     kuaidi100SubscribeHandler(pool),
+    invoiceIssueHandlerFromEnv(process.env),
   ];
 }

@@ -17,10 +17,12 @@ import { createLogger, type Logger } from '../infra/logging/logger.js';
 import { createPlatformMetrics } from '../infra/metrics/metrics.js';
 import { PgPubSub } from '../infra/pubsub/pg-pubsub.js';
 import { createScheduler, type Scheduler } from '../infra/scheduler/scheduler.js';
+import { scheduleBillPickup } from '../jobs/bill-pickup.job.js';
 import { scheduleDemoSimulator } from '../jobs/demo-simulator.job.js';
 import { scheduleFlowHealthCheck } from '../jobs/flow-health-check.job.js';
 import { scheduleOutboxDispatch } from '../jobs/outbox-dispatch.job.js';
 import { schedulePendingEventsExpiry } from '../jobs/pending-events-expiry.job.js';
+import { scheduleDailyReconciliation } from '../jobs/reconciliation-daily.job.js';
 import { scheduleDailyTimeoutReport } from '../jobs/report-daily-timeout.job.js';
 import { scheduleFreshnessCheck } from '../jobs/report-freshness-check.job.js';
 import { scheduleSlaSweep } from '../jobs/sla-sweep.job.js';
@@ -38,6 +40,9 @@ import { loadOpsSnapshot } from '../modules/flow-health/flow-health-metrics.js';
 import { flowHealthSettings } from '../modules/flow-health/flow-health-settings.js';
 import { rerouteHeldOrders } from '../modules/flow-health/reroute-held.js';
 import { orderEventSettings } from '../modules/order-events/order-event-settings.js';
+import { mountPaymentNotifications } from '../modules/reconciliation/payment-notify-routes.js';
+import { mountReconciliation } from '../modules/reconciliation/reconciliation-routes.js';
+import { reconciliationSettings } from '../modules/reconciliation/reconciliation-settings.js';
 import { FRESHNESS_WINDOW_MINUTES, FreshnessMonitor } from '../modules/reports/freshness-monitor.js';
 import { mountReports } from '../modules/reports/report-routes.js';
 import { ensureRoutingDefaults } from '../modules/routing/routing-rules.store.js';
@@ -84,6 +89,7 @@ export async function startPlatform(
   const tracking = parseTrackingSettings(env);
   useSmsProvider(smsProviderFor(tracking, logger));
   useKuaidi100Subscriber(kuaidi100SubscriberFor(tracking));
+  const reconciliation = reconciliationSettings(env);
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const step of stops.reverse())
@@ -175,6 +181,8 @@ export async function startPlatform(
       await scheduleFreshnessCheck(scheduler.agenda, { monitor: freshness });
       await scheduleDailyTimeoutReport(scheduler.agenda, { pool, logger });
       await scheduleStallSweep(scheduler.agenda, { pool, settings: tracking, logger });
+      await scheduleDailyReconciliation(scheduler.agenda, { pool, settings: reconciliation, logger });
+      await scheduleBillPickup(scheduler.agenda, { pool, settings: reconciliation, logger });
       await scheduleDemoSimulator(scheduler.agenda, { pool, logger, enabled: config.demoSimulator });
       await scheduler.start();
     }
@@ -233,6 +241,7 @@ export async function startPlatform(
             clientAddress: credentials.address ?? null,
             flowHealth,
             freshness,
+            reconciliation,
           };
         },
         acceptSubscriber: (context) => context.viewer.kind !== 'ANONYMOUS' || Boolean(context.customer),
@@ -267,6 +276,8 @@ export async function startPlatform(
           });
           mountReports(app, { pool, auth, logger });
           app.use('/metrics', metricsAccess(config.metricsToken));
+          mountReconciliation(app, { pool, auth, settings: reconciliation, logger });
+          mountPaymentNotifications(app, { pool, settings: reconciliation.notify, logger });
           metrics.mount(app);
         },
         staticDir: config.trackingSiteDir,

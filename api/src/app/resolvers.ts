@@ -9,6 +9,8 @@ import { OrderTimelineResolver } from '../modules/order-events/order-timeline.re
 import { OrderResolver } from '../modules/orders/order.resolver.js';
 import { OrderPaymentsResolver } from '../modules/payments/payment.resolver.js';
 import { OrderMoneyResolver } from '../modules/orders/order-money.resolver.js';
+import { InvoiceResolver } from '../modules/invoices/invoice.resolver.js';
+import { ReconciliationResolver } from '../modules/reconciliation/reconciliation.resolver.js';
 import { ReportResolver } from '../modules/reports/report.resolver.js';
 import { OrderRoutingResolver } from '../modules/routing/order-routing.resolver.js';
 import { ProcessingGroupResolver } from '../modules/routing/processing-group.resolver.js';
@@ -39,4 +41,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ReportResolver,
   SmsResolver,
   CustomerResolver,
+  ReconciliationResolver,
+  InvoiceResolver,
 ];

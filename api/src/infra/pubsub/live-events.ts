@@ -16,6 +16,7 @@ export const LIVE_EVENT_OUTBOX_TOPICS: { readonly [K in PubSubTopic]: string } =
   ORDER_UPDATED: 'order.updated',
   FLOW_HEALTH_CHANGED: 'flow.health.changed',
   TICKET_RAISED: 'ticket.raised',
+  DISCREPANCY_FOUND: 'reconciliation.discrepancy-found',
 };
 
 /** An event as its producer writes it; the delivering message gives it its `eventId`. */

@@ -46,10 +46,24 @@ export interface TicketRaisedEvent {
   occurredAt: string;
 }
 
+/** A reconciliation run found new differences on a business day: one event per run and day. */
+export interface DiscrepancyFoundEvent {
+  eventId: string;
+  runId: string;
+  /** null: the run covered every shop. */
+  shop: string | null;
+  businessDate: string;
+  total: number;
+  /** New discrepancies by outcome type. */
+  byType: Record<string, number>;
+  occurredAt: string;
+}
+
 export interface PubSubTopics {
   ORDER_UPDATED: OrderUpdatedEvent;
   FLOW_HEALTH_CHANGED: FlowHealthChangedEvent;
   TICKET_RAISED: TicketRaisedEvent;
+  DISCREPANCY_FOUND: DiscrepancyFoundEvent;
 }
 
 export type PubSubTopic = keyof PubSubTopics;
@@ -57,4 +71,5 @@ export const PUBSUB_TOPICS: readonly PubSubTopic[] = [
   'ORDER_UPDATED',
   'FLOW_HEALTH_CHANGED',
   'TICKET_RAISED',
+  'DISCREPANCY_FOUND',
 ];

@@ -11,6 +11,7 @@ import { Migration20261125145123_reports } from './Migration20261125145123_repor
 import { Migration20261125162832_order_event_received_index } from './Migration20261125162832_order_event_received_index.js';
 import { Migration20261202172416_outbox_lanes } from './Migration20261202172416_outbox_lanes.js';
 import { Migration20261202172635_order_payments_pending_events } from './Migration20261202172635_order_payments_pending_events.js';
+import { Migration20261202173052_reconciliation_ledger } from './Migration20261202173052_reconciliation_ledger.js';
 import { Migration20261202173115_tracking_shipments_sms_customers } from './Migration20261202173115_tracking_shipments_sms_customers.js';
 import { Migration20261202173703_auth_revocation_and_throttle } from './Migration20261202173703_auth_revocation_and_throttle.js';
 
@@ -33,6 +34,10 @@ export const MIGRATIONS: MigrationObject[] = [
   {
     name: 'Migration20261202172635_order_payments_pending_events',
     class: Migration20261202172635_order_payments_pending_events,
+  },
+  {
+    name: 'Migration20261202173052_reconciliation_ledger',
+    class: Migration20261202173052_reconciliation_ledger,
   },
   {
     name: 'Migration20261202173115_tracking_shipments_sms_customers',

@@ -1,0 +1,153 @@
+import type { MatchingSettings } from '../../domain/reconciliation/reconciliation-types.js';
+import type { SqlExecutor } from '../../infra/outbox/outbox.js';
+import { EXPECTED_PAYMENTS_SQL, ORDERS_IN_SCOPE_SQL } from './order-money.source.js';
+
+/**
+ * The matching rules of `domain/reconciliation/matching.ts`, applied set-wise: one statement per
+ * rule over the run's scope, into a temporary `run_outcome` table (dropped at commit). The two
+ * must give the same answers; test/integration/reconciliation/run-agreement.test.ts holds them
+ * together on generated data.
+ */
+
+export interface RunScope {
+  /** `[from, to)`: the business days of the pass as instants. */
+  from: Date;
+  to: Date;
+  /** null: every shop. */
+  shop: string | null;
+}
+
+const DEADLINE = (paidAt: string, channel: string) => `
+  ((date_trunc('day', ${paidAt} at time zone 'Asia/Shanghai')
+    + make_interval(days => coalesce(($3::jsonb ->> ${channel})::int, $4::int) + 1)) at time zone 'Asia/Shanghai')`;
+
+const RECORD_DAY = `(r.occurred_at at time zone 'Asia/Shanghai')::date`;
+
+/** Fills `scope_order`, `scope_exp`, `scope_rec` and `run_outcome` for one pass. Returns their sizes. */
+export async function computeOutcomes(
+  tx: SqlExecutor,
+  scope: RunScope,
+  settings: MatchingSettings,
+  now: Date,
+): Promise<{ orders: number; records: number; outcomes: number }> {
+  const params = [scope.from, scope.to, scope.shop];
+  await tx.query('drop table if exists run_outcome, scope_rec, scope_exp, scope_order', []);
+  const orders = await tx.query(
+    `create temp table scope_order on commit drop as ${ORDERS_IN_SCOPE_SQL}`,
+    params,
+  );
+  await tx.query('create unique index on scope_order (order_id)', []);
+  await tx.query(
+    `create temp table scope_exp on commit drop as
+       select e.* from (${EXPECTED_PAYMENTS_SQL}) e join scope_order s on s.order_id = e.order_id`,
+    [],
+  );
+  const records = await tx.query(
+    `create temp table scope_rec on commit drop as
+       select r.* from money_record r
+         join (select distinct channel, channel_order_no from scope_exp) k
+           on r.channel = k.channel and r.merchant_order_no = k.channel_order_no
+        where r.kind in ('PAYMENT', 'REFUND')
+       union
+       select r.* from money_record r
+        where r.kind in ('PAYMENT', 'REFUND') and r.occurred_at >= $1 and r.occurred_at < $2
+          and ($3::text is null or r.channel = $3)`,
+    params,
+  );
+  await tx.query('analyze scope_exp; analyze scope_rec', []);
+  const ruleParams = [
+    now,
+    JSON.stringify(settings.fees),
+    JSON.stringify(settings.settlementDays),
+    settings.defaultSettlementDays,
+  ];
+  const outcomes = await tx.query(
+    `create temp table run_outcome on commit drop as
+     with ranked as (
+       select e.order_id, e.shop, e.channel, e.channel_order_no, e.part, e.payment_no as expected_no,
+              e.amount_cents as expected_cents, e.paid_at, r.id as record_id, r.gateway, r.payment_no as record_no,
+              r.amount_cents as record_cents, r.occurred_at,
+              row_number() over (
+                partition by e.order_id, e.part
+                order by coalesce(e.payment_no is not null and r.payment_no = e.payment_no, false) desc, r.occurred_at, r.id
+              ) as rn
+         from scope_exp e
+         left join scope_rec r
+           on r.kind = 'PAYMENT' and r.channel = e.channel and r.merchant_order_no = e.channel_order_no
+          and coalesce(r.part, 'FULL') = e.part
+     ),
+     scope_orders as (select distinct order_id, shop, channel, channel_order_no from scope_exp),
+     order_recs as (
+       select o.order_id, o.shop, r.* from scope_orders o
+         join scope_rec r on r.channel = o.channel and r.merchant_order_no = o.channel_order_no
+     )
+     select 'e:' || order_id || ':' || part as item_key,
+            case when record_id is null then
+                   case when $1::timestamptz < ${DEADLINE('paid_at', 'channel')} then 'PENDING_SETTLEMENT' else 'MISSING_PAYMENT' end
+                 when record_cents = expected_cents then 'MATCHED' else 'AMOUNT_MISMATCH' end as type,
+            order_id, record_id, shop, channel, channel_order_no, gateway,
+            case when record_id is null then expected_no else record_no end as payment_no,
+            expected_cents, record_cents as actual_cents, (paid_at at time zone 'Asia/Shanghai')::date as business_date
+       from ranked where rn = 1
+     union all
+     select 'r:' || record_id || ':DUPLICATE', 'DUPLICATE_PAYMENT', order_id, record_id, shop, channel, channel_order_no,
+            gateway, record_no, 0, record_cents, (occurred_at at time zone 'Asia/Shanghai')::date
+       from ranked where rn > 1
+     union all
+     select 'r:' || r.id || ':ORDER', 'PAYMENT_WITHOUT_ORDER', r.order_id, r.id, r.shop, r.channel, r.merchant_order_no,
+            r.gateway, r.payment_no, 0, r.amount_cents, ${RECORD_DAY}
+       from order_recs r
+      where r.kind = 'PAYMENT'
+        and not exists (select 1 from scope_exp e where e.order_id = r.order_id and e.part = coalesce(r.part, 'FULL'))
+     union all
+     select 'r:' || r.id || ':FEE', 'FEE_VARIANCE', r.order_id, r.id, r.shop, r.channel, r.merchant_order_no,
+            r.gateway, r.payment_no, f.expected_fee, r.fee_cents, ${RECORD_DAY}
+       from order_recs r
+       cross join lateral (
+         select (r.amount_cents * ($2::jsonb -> r.gateway ->> 'rateBp')::bigint + 5000) / 10000 as expected_fee,
+                ($2::jsonb -> r.gateway ->> 'toleranceCents')::bigint as tolerance
+       ) f
+      where r.kind = 'PAYMENT' and r.fee_cents is not null and $2::jsonb ? r.gateway
+        and abs(r.fee_cents - f.expected_fee) > f.tolerance
+     union all
+     select 'o:' || order_id || ':REFUND', 'REFUND_MISMATCH', order_id, null, shop, channel, channel_order_no,
+            null, null, paid, refunded, $5::date
+       from (select order_id, shop, channel, merchant_order_no as channel_order_no,
+                    coalesce(sum(amount_cents) filter (where kind = 'PAYMENT'), 0) as paid,
+                    coalesce(sum(amount_cents) filter (where kind = 'REFUND'), 0) as refunded
+               from order_recs group by order_id, shop, channel, merchant_order_no) t
+      where refunded > paid
+     union all
+     select 'o:' || order_id || ':BALANCE', 'BALANCE_UNPAID', order_id, null, shop, channel, channel_order_no,
+            null, null, max(total_cents), sum(amount_cents), $5::date
+       from scope_exp group by order_id, shop, channel, channel_order_no having bool_or(balance_due)
+     union all
+     select 'r:' || r.id || ':ORDER', case when r.kind = 'PAYMENT' then 'PAYMENT_WITHOUT_ORDER' else 'REFUND_MISMATCH' end,
+            null, r.id, r.channel, r.channel, r.merchant_order_no, r.gateway, r.payment_no, null, r.amount_cents, ${RECORD_DAY}
+       from scope_rec r
+      where not exists (select 1 from orders o where o.channel = r.channel and o.channel_order_no = r.merchant_order_no)`,
+    [...ruleParams, businessDay(scope.from)],
+  );
+  return { orders: orders.rowCount ?? 0, records: records.rowCount ?? 0, outcomes: outcomes.rowCount ?? 0 };
+}
+
+/** `YYYY-MM-DD` of the Shanghai day starting at `from`. */
+const businessDay = (from: Date) => new Date(from.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+export interface OutcomeRow {
+  item_key: string;
+  type: string;
+  order_id: string | null;
+  record_id: string | null;
+  shop: string;
+  channel: string;
+  channel_order_no: string | null;
+  gateway: string | null;
+  payment_no: string | null;
+  expected_cents: string | null;
+  actual_cents: string | null;
+}
+
+export async function readOutcomes(tx: SqlExecutor): Promise<OutcomeRow[]> {
+  return (await tx.query('select * from run_outcome order by item_key', [])).rows as OutcomeRow[];
+}

@@ -1,0 +1,159 @@
+import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+/** One reconciliation run over a range of business days, for one shop or all. */
+@Entity({ tableName: 'reconciliation_run' })
+@Index({ name: 'reconciliation_run_started_idx', properties: ['startedAt'] })
+export class ReconciliationRunRow {
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  /** null: every shop. */
+  @Property({ type: 'text', nullable: true })
+  shop!: string | null;
+
+  @Property({ type: 'date' })
+  fromDate!: string;
+
+  @Property({ type: 'date' })
+  toDate!: string;
+
+  /** SCHEDULE or MANUAL. */
+  @Property({ type: 'text' })
+  trigger!: string;
+
+  @Property({ type: 'text' })
+  startedBy!: string;
+
+  /** RUNNING, DONE or FAILED. */
+  @Property({ type: 'text' })
+  state!: string;
+
+  /** Days done of the range, for a long run's progress. */
+  @Property({ type: 'integer', default: 0 })
+  daysDone!: number;
+
+  @Property({ type: 'integer' })
+  daysTotal!: number;
+
+  /** Orders, records and outcomes by type. */
+  @Property({ type: 'jsonb', default: '{}' })
+  counts!: Record<string, number>;
+
+  /** The settings the run matched with (fee terms, settlement windows). */
+  @Property({ type: 'jsonb' })
+  settings!: Record<string, unknown>;
+
+  @Property({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @Property({ type: 'timestamptz' })
+  startedAt!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+
+  @Property({ type: 'integer', nullable: true })
+  durationMs!: number | null;
+}
+
+/**
+ * An answer of reconciliation, kept by `itemKey` across runs: a matched payment, or a difference
+ * finance works through its lifecycle (`state`, null for MATCHED). The reconciliation module
+ * alone writes it.
+ */
+@Entity({ tableName: 'reconciliation_item' })
+@Unique({ name: 'reconciliation_item_key_unique', properties: ['itemKey'] })
+@Index({ name: 'reconciliation_item_queue_idx', properties: ['state', 'businessDate', 'id'] })
+@Index({ name: 'reconciliation_item_shop_day_idx', properties: ['shop', 'businessDate'] })
+@Index({ name: 'reconciliation_item_order_idx', properties: ['orderId'] })
+@Index({ name: 'reconciliation_item_record_idx', properties: ['recordId'] })
+export class ReconciliationItemRow {
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  @Property({ type: 'text' })
+  itemKey!: string;
+
+  @Property({ type: 'text' })
+  outcome!: string;
+
+  /** OPEN, CONFIRMED, RESOLVED or WRITTEN_OFF; null while matched. */
+  @Property({ type: 'text', nullable: true })
+  state!: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  orderId!: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  recordId!: string | null;
+
+  @Property({ type: 'text' })
+  shop!: string;
+
+  @Property({ type: 'text' })
+  channel!: string;
+
+  @Property({ type: 'text', nullable: true })
+  channelOrderNo!: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  gateway!: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  paymentNo!: string | null;
+
+  @Property({ type: new BigIntType('string'), nullable: true })
+  expectedCents!: string | null;
+
+  @Property({ type: new BigIntType('string'), nullable: true })
+  actualCents!: string | null;
+
+  @Property({ type: 'text', default: 'CNY' })
+  currency!: string;
+
+  /** The business day (Shanghai) of the payment or record it is about. */
+  @Property({ type: 'date' })
+  businessDate!: string;
+
+  @Property({ type: 'uuid' })
+  lastRunId!: string;
+
+  @Property({ type: 'text', nullable: true })
+  assignee!: string | null;
+
+  @Property({ type: 'timestamptz' })
+  foundAt!: Date;
+
+  @Property({ type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+/** Every decision on a discrepancy: who, what, when, from which state to which. */
+@Entity({ tableName: 'reconciliation_audit' })
+@Index({ name: 'reconciliation_audit_item_idx', properties: ['itemId', 'at'] })
+export class ReconciliationAuditRow {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  itemId!: string;
+
+  /** ASSIGN, NOTE, CONFIRM, RESOLVE, WRITE_OFF or CLEARED_BY_RUN. */
+  @Property({ type: 'text' })
+  action!: string;
+
+  @Property({ type: 'text' })
+  actor!: string;
+
+  @Property({ type: 'text', nullable: true })
+  fromState!: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  toState!: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  note!: string | null;
+
+  @Property({ type: 'timestamptz' })
+  at!: Date;
+}

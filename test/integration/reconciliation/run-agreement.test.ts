@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcile } from '../../../api/src/domain/reconciliation/matching.js';
+import type { Outcome } from '../../../api/src/domain/reconciliation/reconciliation-types.js';
+import { businessDayRange } from '../../../api/src/domain/sla/business-time.js';
+import { inTransaction } from '../../../api/src/infra/db/transaction.js';
+import { loadMatchingInput } from '../../../api/src/modules/reconciliation/matching-input.js';
+import {
+  daysBetween,
+  runReconciliation,
+} from '../../../api/src/modules/reconciliation/reconciliation-run.service.js';
+import {
+  computeOutcomes,
+  type OutcomeRow,
+  readOutcomes,
+} from '../../../api/src/modules/reconciliation/reconciliation-run.sql.js';
+import { DEFAULT_MATCHING } from '../../../api/src/modules/reconciliation/reconciliation-settings.js';
+import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
+import { generateSet, judgeAt, labelOf, type SetShape } from '../../support/reconciliation-set.js';
+
+const SHAPE: SetShape = { orders: 400, firstDay: '2026-11-20', days: 3 };
+const NOW = judgeAt(SHAPE);
+const DAYS = daysBetween('2026-11-20', '2026-11-22');
+let db: MigratedDb;
+
+beforeAll(async () => {
+  db = await openMigratedDb('reconciliation_run');
+  await generateSet(db.pool, SHAPE);
+});
+afterAll(() => db?.close());
+
+const fromSql = (r: OutcomeRow) =>
+  [
+    r.item_key,
+    r.type,
+    r.order_id,
+    r.record_id,
+    r.gateway,
+    r.payment_no,
+    r.expected_cents,
+    r.actual_cents,
+  ].join('|');
+const fromPure = (o: Outcome) =>
+  [
+    o.itemKey,
+    o.type,
+    o.orderId,
+    o.recordId,
+    o.gateway,
+    o.paymentNo,
+    o.expectedCents?.toString() ?? null,
+    o.actualCents?.toString() ?? null,
+  ]
+    .map((v) => v ?? '')
+    .join('|');
+
+async function both(day: string, shop: string | null) {
+  const scope = { ...businessDayRange(day), shop };
+  return inTransaction(db.pool, async (tx) => {
+    await computeOutcomes(tx, scope, DEFAULT_MATCHING, NOW);
+    const sql = await readOutcomes(tx);
+    const pure = reconcile(await loadMatchingInput(tx, scope), DEFAULT_MATCHING, NOW);
+    return { sql, pure };
+  });
+}
+
+describe('the set-wise run and the pure rules', () => {
+  it('give the same outcomes, day by day, for every shop and for one', async () => {
+    for (const shop of [null, 'WEBSHOP', 'DOUYIN'])
+      for (const day of DAYS) {
+        const { sql, pure } = await both(day, shop);
+        expect(sql.length).toBeGreaterThan(0);
+        expect(sql.map(fromSql).sort()).toEqual(pure.map(fromPure).sort());
+      }
+  });
+
+  it('give every order of the labelled set its labelled outcomes', async () => {
+    const byOrder = new Map<string, string[]>();
+    for (const day of DAYS) {
+      const { sql } = await both(day, null);
+      for (const row of sql) {
+        const key = row.channel_order_no ?? '';
+        byOrder.set(key, [...(byOrder.get(key) ?? []), row.type]);
+      }
+    }
+    const wrong: string[] = [];
+    for (let i = 1; i <= SHAPE.orders; i++) {
+      const got = (byOrder.get(`R${i}`) ?? []).sort().join(',');
+      if (got !== labelOf(i)) wrong.push(`R${i} (case ${i % 20}): ${got} ≠ ${labelOf(i)}`);
+      if (i % 20 === 19 && byOrder.get(`X${i}`)?.join(',') !== 'PAYMENT_WITHOUT_ORDER') wrong.push(`X${i}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('a reconciliation run', () => {
+  it('records its counts, opens the differences once, and announces them per day through the outbox', async () => {
+    const first = await runReconciliation(db.pool, {
+      shop: null,
+      fromDate: '2026-11-20',
+      toDate: '2026-11-22',
+      trigger: 'MANUAL',
+      startedBy: 'finance',
+      settings: DEFAULT_MATCHING,
+      now: NOW,
+    });
+    expect(first).toMatchObject({ state: 'DONE', error: null });
+    expect(first.counts.MATCHED).toBe(20 * 17); // cases 0–9 and 13–19 match their expected payment
+    expect(first.counts.MISSING_PAYMENT).toBe(20);
+    expect(first.counts.PENDING_SETTLEMENT).toBe(20);
+    const run = await db.pool.query(
+      'select state, days_done, days_total, duration_ms from reconciliation_run where id = $1',
+      [first.id],
+    );
+    expect(run.rows[0]).toMatchObject({ state: 'DONE', days_done: 3, days_total: 3 });
+    const open = await db.pool.query(
+      `select outcome, count(*)::int as n from reconciliation_item where state = 'OPEN' group by outcome order by outcome`,
+    );
+    expect(Object.fromEntries(open.rows.map((r) => [r.outcome, r.n]))).toEqual({
+      AMOUNT_MISMATCH: 20,
+      BALANCE_UNPAID: 20,
+      DUPLICATE_PAYMENT: 20,
+      FEE_VARIANCE: 20,
+      MISSING_PAYMENT: 20,
+      PAYMENT_WITHOUT_ORDER: 20,
+      PENDING_SETTLEMENT: 20,
+      REFUND_MISMATCH: 20,
+    });
+    const events = await db.pool.query(
+      `select payload from outbox_message where topic = 'reconciliation.discrepancy-found'`,
+    );
+    expect(events.rows).toHaveLength(3);
+    expect(events.rows.reduce((s, r) => s + r.payload.events[0].total, 0)).toBe(160);
+
+    // The same run again changes nothing and announces nothing.
+    const again = await runReconciliation(db.pool, {
+      shop: null,
+      fromDate: '2026-11-20',
+      toDate: '2026-11-22',
+      trigger: 'MANUAL',
+      startedBy: 'finance',
+      settings: DEFAULT_MATCHING,
+      now: NOW,
+    });
+    expect(again.counts.opened).toBe(0);
+    expect(
+      (
+        await db.pool.query(
+          `select count(*)::int as n from outbox_message where topic = 'reconciliation.discrepancy-found'`,
+        )
+      ).rows[0].n,
+    ).toBe(3);
+  });
+
+  it('resolves a difference itself when the money turns up, and audits it', async () => {
+    await db.pool.query(
+      `insert into money_record (kind, gateway, record_no, payment_no, channel, merchant_order_no, amount_cents, fee_cents, currency, occurred_at)
+       select 'PAYMENT', 'WECHAT', 'TX' || substr(o.channel_order_no, 2), o.payment_no, 'WEBSHOP', o.channel_order_no, o.paid_cents, (o.paid_cents * 60 + 5000) / 10000, 'CNY', o.paid_at
+         from orders o where o.channel_order_no = 'R10'`,
+    );
+    const rerun = await runReconciliation(db.pool, {
+      shop: 'WEBSHOP',
+      fromDate: '2026-11-20',
+      toDate: '2026-11-20',
+      trigger: 'MANUAL',
+      startedBy: 'finance',
+      settings: DEFAULT_MATCHING,
+      now: NOW,
+    });
+    expect(rerun.state).toBe('DONE');
+    const item = await db.pool.query(
+      `select i.outcome, i.state, a.action, a.from_state, a.to_state from reconciliation_item i
+         join orders o on o.id = i.order_id join reconciliation_audit a on a.item_id = i.id
+        where o.channel_order_no = 'R10' order by a.id`,
+    );
+    expect(item.rows).toEqual([
+      { outcome: 'MATCHED', state: 'RESOLVED', action: 'FOUND', from_state: null, to_state: 'OPEN' },
+      {
+        outcome: 'MATCHED',
+        state: 'RESOLVED',
+        action: 'CLEARED_BY_RUN',
+        from_state: 'OPEN',
+        to_state: 'RESOLVED',
+      },
+    ]);
+  });
+});
