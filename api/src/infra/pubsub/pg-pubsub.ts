@@ -42,7 +42,12 @@ export class PgPubSub {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
+    // A frozen database must not stall a reconnection forever.
+    const client = new pg.Client({
+      connectionString: this.databaseUrl,
+      connectionTimeoutMillis: 5000,
+      keepAlive: true,
+    });
     client.on('notification', (message) => this.receive(message.payload));
     client.on('error', (error) => {
       this.logger.warn({ err: error.message }, 'pubsub connection lost; reconnecting');
@@ -50,8 +55,13 @@ export class PgPubSub {
       void client.end().catch(() => undefined);
       this.reconnect(1);
     });
-    await client.connect();
-    await client.query(`LISTEN ${PUBSUB_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${PUBSUB_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.client = client;
     this.connected = true;
   }
