@@ -26,6 +26,7 @@ interface Reply {
   status: number;
   headers: Headers;
   body: {
+    // biome-ignore lint/suspicious/noExplicitAny: answers are read by path in the assertions.
     data?: Record<string, any> | null;
     errors?: { message: string; extensions?: Record<string, unknown> }[];
     error?: { code: string; message: string; requestId?: string };
