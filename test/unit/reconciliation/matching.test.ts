@@ -162,7 +162,8 @@ describe('matching an order to its money', () => {
 
   it('checks the fee against the gateway’s rate within its tolerance', () => {
     expect(feeFor(10_000n, 60)).toBe(60n);
-    expect(feeFor(8_333n, 60)).toBe(50n); // 49.998 fen rounds half up to 50
+    expect(feeFor(8_333n, 60)).toBe(50n); // 49.998 fen rounds to 50
+    expect(feeFor(100n, 50)).toBe(1n); // exactly half a fen rounds up
     const offByOne = record('A6', { feeCents: 61n });
     const outcomes = run([order('A6')], [offByOne]);
     expect(outcomes[1]).toMatchObject({
