@@ -1,5 +1,5 @@
 import { createPubSub } from '@graphql-yoga/subscription';
-import pg from 'pg';
+import { ReconnectingListener } from '../db/reconnecting-listener.js';
 import type { Logger } from '../logging/logger.js';
 import { PUBSUB_TOPICS, type PubSubTopic, type PubSubTopics } from './topics.js';
 
@@ -15,65 +15,31 @@ type LocalPubSub = ReturnType<typeof createPubSub<{ [K in PubSubTopic]: [PubSubT
  */
 export class PgPubSub {
   readonly local: LocalPubSub = createPubSub();
-  private client: pg.Client | null = null;
-  private stopped = false;
   private readonly seen = new Set<string>();
-  private connected = false;
+  private readonly listener: ReconnectingListener;
 
   constructor(
-    private readonly databaseUrl: string,
+    databaseUrl: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.listener = new ReconnectingListener({
+      url: databaseUrl,
+      channel: PUBSUB_CHANNEL,
+      onNotification: (payload) => this.receive(payload),
+      logger,
+    });
+  }
 
   get isListening(): boolean {
-    return this.connected;
+    return this.listener.isListening;
   }
 
   async start(): Promise<void> {
-    await this.connect();
+    await this.listener.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    const client = this.client;
-    this.client = null;
-    this.connected = false;
-    await client?.end().catch(() => undefined);
-  }
-
-  private async connect(): Promise<void> {
-    // A frozen database must not stall a reconnection forever.
-    const client = new pg.Client({
-      connectionString: this.databaseUrl,
-      connectionTimeoutMillis: 5000,
-      keepAlive: true,
-    });
-    client.on('notification', (message) => this.receive(message.payload));
-    client.on('error', (error) => {
-      this.logger.warn({ err: error.message }, 'pubsub connection lost; reconnecting');
-      this.connected = false;
-      void client.end().catch(() => undefined);
-      this.reconnect(1);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${PUBSUB_CHANNEL}`);
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    this.client = client;
-    this.connected = true;
-  }
-
-  private reconnect(attempt: number): void {
-    if (this.stopped) return;
-    setTimeout(
-      () => {
-        this.connect().catch(() => this.reconnect(attempt + 1));
-      },
-      Math.min(250 * 2 ** attempt, 10_000),
-    ).unref();
+    await this.listener.stop();
   }
 
   /** Parses a NOTIFY payload at the edge; anything malformed is logged and dropped. */

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { ReconnectingListener } from '../../infra/db/reconnecting-listener.js';
 import type { Logger } from '../../infra/logging/logger.js';
 
 /** The PostgreSQL channel deactivations and revocations are announced on. */
@@ -20,48 +20,28 @@ export const revocationPayload = (revocation: Revocation): string => JSON.string
  * `{ kind: 'ALL' }` is handed on, so nothing revoked meanwhile stays cached.
  */
 export class RevocationListener {
-  private client: pg.Client | null = null;
-  private stopped = false;
+  private readonly listener: ReconnectingListener;
 
   constructor(
-    private readonly databaseUrl: string,
+    databaseUrl: string,
     private readonly logger: Logger,
     private readonly onRevoked: (revocation: Revocation) => void,
-  ) {}
+  ) {
+    this.listener = new ReconnectingListener({
+      url: databaseUrl,
+      channel: REVOCATION_CHANNEL,
+      onNotification: (payload) => this.receive(payload),
+      onListening: () => this.onRevoked({ kind: 'ALL' }),
+      logger,
+    });
+  }
 
   async start(): Promise<void> {
-    await this.connect();
+    await this.listener.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => undefined);
-  }
-
-  private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
-    client.on('notification', (message) => this.receive(message.payload));
-    client.on('error', (error) => {
-      this.logger.warn({ err: error.message }, 'revocation listener lost its connection; reconnecting');
-      void client.end().catch(() => undefined);
-      this.reconnect(1);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
-    this.client = client;
-    this.onRevoked({ kind: 'ALL' });
-  }
-
-  private reconnect(attempt: number): void {
-    if (this.stopped) return;
-    setTimeout(
-      () => {
-        this.connect().catch(() => this.reconnect(attempt + 1));
-      },
-      Math.min(250 * 2 ** attempt, 10_000),
-    ).unref();
+    await this.listener.stop();
   }
 
   private receive(raw: string | undefined): void {
