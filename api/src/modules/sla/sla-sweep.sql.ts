@@ -139,7 +139,7 @@ export async function writeStageRecords(
     `insert into sla_stage_record (order_id, stage, group_id, owner_id, started_at, deadline, finished_at,
         max_level, policy_key, policy_version, late_on_arrival)
      select t.order_id, t.stage, t.group_id, t.owner_id, t.started_at, t.deadline,
-            greatest(t.started_at, t.finished_at), t.max_level, t.policy_key, t.policy_version, t.late_on_arrival
+            case when t.finished_at is not null then greatest(t.started_at, t.finished_at) end, t.max_level, t.policy_key, t.policy_version, t.late_on_arrival
        from json_to_recordset($1::json) as t(order_id uuid, stage text, group_id text, owner_id text,
               started_at timestamptz, deadline timestamptz, max_level int, policy_key text, policy_version int,
               late_on_arrival boolean, finished_at timestamptz)
