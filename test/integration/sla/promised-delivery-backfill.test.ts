@@ -1,8 +1,12 @@
+import type { Server } from 'node:http';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTimeoutReport } from '../../../api/src/modules/reports/timeout-report.js';
 import { timeoutReportCsv } from '../../../api/src/modules/reports/timeout-report-csv.js';
 import { saveSlaPolicy } from '../../../api/src/modules/sla/sla-policy.store.js';
 import { runSlaSweep } from '../../../api/src/modules/sla/sla-sweep.service.js';
+import { mountWebhooks } from '../../../api/src/modules/webhooks/webhook-routes.js';
+import { postSigned } from '../../support/signed-webhook.js';
 import { type OrdersPlatform, startOrdersPlatform } from '../orders/orders-kit.js';
 import { createGroup, historyOf, logger, outboxOf, stageRecordsOf, ticketsOf } from './sla-kit.js';
 
@@ -264,5 +268,35 @@ describe('promised delivery and backfill', () => {
       promisedDeliveryAt: new Date(shippedAt.getTime() + 3 * 24 * 60 * MINUTE).toISOString(),
       promisedDeliverySource: 'SLA_POLICY',
     });
+  });
+
+  it('takes the backfill flag on the signed order webhook too', async () => {
+    const secret = 'webshop-secret-for-tests-0001';
+    const app = express();
+    mountWebhooks(app, { pool: api.pool, secrets: { WEBSHOP: secret }, logger });
+    const server: Server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const address = server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/webhooks/orders/webshop`;
+    try {
+      const old = webshopOrder(new Date('2023-06-01T10:00:00+08:00'));
+      const bad = await postSigned(url, JSON.stringify({ orders: [old], backfill: 'yes' }), secret);
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'backfill', code: 'INVALID_TYPE' })]);
+      const sent = await postSigned(url, JSON.stringify({ orders: [old], backfill: true }), secret);
+      expect(sent.status).toBe(200);
+      const id = sent.body.results[0].orderId as string;
+      const { rows } = await api.pool.query<{ backfill: boolean }>(
+        'select backfill from orders where id = $1',
+        [id],
+      );
+      expect(rows[0].backfill).toBe(true);
+      await api.pool.query(`update orders set group_id = 'east' where id = $1`, [id]);
+      await sweep(new Date(Date.now() + MINUTE));
+      expect(await ticketsOf(api.pool, id)).toEqual([]);
+      expect(await reminders(id)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
