@@ -1,7 +1,7 @@
 import type { FieldError } from '../../domain/shared/result.js';
 
 export type WebhookBody =
-  | { ok: true; items: unknown[]; flags: Readonly<Record<string, boolean>> }
+  | { ok: true; items: unknown[]; flags?: Readonly<Record<string, boolean>> }
   | { ok: false; status: 400; errors: FieldError[] };
 
 /**
@@ -44,7 +44,7 @@ export function readWebhookBody(
   if (items.length === 0) return refuse(listKey, 'REQUIRED', `no ${listKey} in the body`);
   if (items.length > max)
     return refuse(listKey, 'TOO_MANY', `at most ${max} ${listKey} per request, got ${items.length}`);
-  return { ok: true, items, flags };
+  return Object.keys(flags).length > 0 ? { ok: true, items, flags } : { ok: true, items };
 }
 
 const refuse = (field: string, code: string, message: string): WebhookBody => ({

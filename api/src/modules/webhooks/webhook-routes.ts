@@ -66,7 +66,7 @@ export function mountWebhooks(app: Express, deps: WebhookDeps): void {
         name as Channel,
         read.items,
         receivedAt,
-        { plausibleAt: receivedAt, backfill: read.flags.backfill === true },
+        { plausibleAt: receivedAt, backfill: read.flags?.backfill === true },
       );
       return { status: 200, body: { results, errors }, invalid: read.items.length - results.length };
     }),
