@@ -18,11 +18,6 @@ export const SLA_ANCHORS = [
   'PROMISED_DELIVERY_AT',
 ] as const;
 
-/** Anchors that are the deadline itself, with `withinMinutes` as a grace after it. */
-export const PROMISE_ANCHORS: ReadonlySet<SlaFrom> = new Set<SlaFrom>([
-  'PROMISED_SHIP_AT',
-  'PROMISED_DELIVERY_AT',
-]);
 export type SlaAnchor = (typeof SLA_ANCHORS)[number];
 
 export const STATE_ENTERED_PREFIX = 'STATE_ENTERED:';
