@@ -268,6 +268,46 @@ describe('promised delivery and backfill', () => {
       promisedDeliveryAt: new Date(shippedAt.getTime() + 3 * 24 * 60 * MINUTE).toISOString(),
       promisedDeliverySource: 'SLA_POLICY',
     });
+    // The sweep writing the promise it derived does not make the order due again.
+    const { rows } = await api.pool.query<{ sla_next_check_at: Date }>(
+      'select sla_next_check_at from orders where id = $1',
+      [derived],
+    );
+    expect(rows[0].sla_next_check_at).toEqual(new Date(shippedAt.getTime() + 3 * 24 * 60 * MINUTE));
+  });
+
+  it('makes an order due again when a newer payload changes the channel’s promise', async () => {
+    const placedAt = new Date(Date.now() - MINUTE);
+    const first = webshopOrder(placedAt, {
+      promisedDeliveryAt: new Date(Date.now() + 3 * 24 * 60 * MINUTE).toISOString(),
+    });
+    const [id] = await submit([first]);
+    await sweep(new Date(Date.now() + MINUTE));
+    const dueAt = async () =>
+      (
+        await api.pool.query<{ sla_next_check_at: Date | null }>(
+          'select sla_next_check_at from orders where id = $1',
+          [id],
+        )
+      ).rows[0].sla_next_check_at;
+    expect((await dueAt())!.getTime()).toBeGreaterThan(Date.now() + 5 * MINUTE);
+    const moved = new Date(Date.now() + 2 * 24 * 60 * MINUTE);
+    const body = await api.post<Submitted>(
+      SUBMIT,
+      {
+        input: {
+          channel: 'WEBSHOP',
+          orders: [
+            { ...first, updatedAt: new Date().toISOString(), promisedDeliveryAt: moved.toISOString() },
+          ],
+        },
+      },
+      ops,
+    );
+    expect(body.data!.submitOrders.results[0]).toMatchObject({ orderId: id });
+    expect((await dueAt())!.getTime()).toBeLessThanOrEqual(Date.now());
+    const seen = await api.post<{ order: { promisedDeliveryAt: string } }>(ORDER, { id }, ops);
+    expect(seen.data!.order.promisedDeliveryAt).toBe(moved.toISOString());
   });
 
   it('takes the backfill flag on the signed order webhook too', async () => {
