@@ -218,11 +218,12 @@ async function upsertOrders(
 /** A newer payload counts as a change only when it changes what is stored (UPDATED means that). */
 const DATA_CHANGED = `(orders.business_type, orders.channel_status, orders.goods_cents, orders.shipping_cents,
     orders.total_cents, orders.paid_cents, orders.presale, orders.buyer_name, orders.buyer_phone, orders.address,
-    orders.items, orders.payment_no, orders.paid_at, orders.promised_delivery_at)
+    orders.items, orders.payment_no, orders.paid_at, orders.promised_delivery_at, orders.promised_delivery_source)
   is distinct from (excluded.business_type, excluded.channel_status, excluded.goods_cents, excluded.shipping_cents,
     excluded.total_cents, excluded.paid_cents, excluded.presale, excluded.buyer_name, excluded.buyer_phone,
     excluded.address, excluded.items, coalesce(excluded.payment_no, orders.payment_no),
-    coalesce(excluded.paid_at, orders.paid_at), coalesce(excluded.promised_delivery_at, orders.promised_delivery_at))`;
+    coalesce(excluded.paid_at, orders.paid_at), coalesce(excluded.promised_delivery_at, orders.promised_delivery_at),
+    coalesce(excluded.promised_delivery_source, orders.promised_delivery_source))`;
 
 /** A re-sent order takes the new routing only when routing ran and the order has no group yet. */
 const TAKES_ROUTING = 'excluded.address_parse is not null and orders.group_id is null';

@@ -13,7 +13,8 @@ begin
        promise
          ? `
      or (new.promised_delivery_source = 'CHANNEL'
-         and new.promised_delivery_at is distinct from old.promised_delivery_at)`
+         and (new.promised_delivery_at is distinct from old.promised_delivery_at
+              or old.promised_delivery_source is distinct from 'CHANNEL'))`
          : ''
      } then
     new.sla_next_check_at := now();
@@ -43,7 +44,11 @@ export class Migration20261206225931_promised_delivery_backfill extends Migratio
     );
     this.addSql(RESCHEDULE(true));
     this.addSql('drop trigger if exists orders_sla_reschedule on orders;');
-    this.addSql(TRIGGER('state, group_id, business_type, paid_at, presale, promised_delivery_at'));
+    this.addSql(
+      TRIGGER(
+        'state, group_id, business_type, paid_at, presale, promised_delivery_at, promised_delivery_source',
+      ),
+    );
   }
 
   override async down(): Promise<void> {
