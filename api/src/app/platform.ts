@@ -175,6 +175,7 @@ export async function startPlatform(
         everySeconds: config.slaSweepSeconds,
         batchSize: config.slaSweepBatch,
         opsWebhookUrl: config.opsWecomWebhookUrl,
+        recentLateMinutes: config.slaRecentLateMinutes,
         logger,
       });
       await schedulePendingEventsExpiry(scheduler.agenda, { pool, logger });

@@ -50,6 +50,11 @@ export interface Config {
   /** Orders one SLA sweep batch claims (and writes in one transaction). @default 1000 */
   slaSweepBatch: number;
   /**
+   * An order taken in already past a deadline is reminded (ticket, escalation) only when still
+   * open and late by less than this many minutes; older lateness is only recorded. @default 1440
+   */
+  slaRecentLateMinutes: number;
+  /**
    * WeCom group robot of the operations team (`https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`)
    * for routing pause/resume alerts. When absent, alerts are only logged and kept in the history.
    */
@@ -238,6 +243,7 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     pendingEventTtlHours: intVar(env, 'PENDING_EVENT_TTL_HOURS', 48, 1, 24 * 365),
     slaSweepSeconds: intVar(env, 'SLA_SWEEP_SECONDS', 15, 1, 3600),
     slaSweepBatch: intVar(env, 'SLA_SWEEP_BATCH', 1000, 1, 50_000),
+    slaRecentLateMinutes: intVar(env, 'SLA_RECENT_LATE_MINUTES', 24 * 60, 0, 365 * 24 * 60),
     opsWecomWebhookUrl: webhookUrlVar(env, 'OPS_WECOM_WEBHOOK_URL'),
     freshnessMinSamples: intVar(env, 'FRESHNESS_MIN_SAMPLES', 20, 1, 1_000_000),
     processName: env.PROCESS_NAME?.trim() || defaults.processName,

@@ -13,6 +13,8 @@ interface SlaSweepDeps {
   everySeconds: number;
   batchSize: number;
   opsWebhookUrl: string | null;
+  /** See `SweepContext.recentLateMinutes`. */
+  recentLateMinutes: number;
   logger: Logger;
 }
 
@@ -35,6 +37,7 @@ export async function scheduleSlaSweep(agenda: Agenda, deps: SlaSweepDeps): Prom
           parallelism: SWEEP_PARALLELISM,
           budgetMs: lockLifetime / 2,
           opsWebhookUrl: deps.opsWebhookUrl,
+          recentLateMinutes: deps.recentLateMinutes,
           logger: deps.logger,
         },
         new Date(),

@@ -52,6 +52,7 @@ describe('parseWebshopOrder', () => {
         },
       ],
       paymentNo: '4200001234202611201234567890',
+      promisedDeliveryAt: null,
     });
   });
 

@@ -34,6 +34,11 @@ export interface NormalizedOrder {
   items: NormalizedItem[];
   /** Payment reference for reconciliation (Taobao `alipay_no`, Douyin `channel_payment_no`, …). */
   paymentNo: string | null;
+  /**
+   * When the channel promised the buyer delivery (the web shop's `promisedDeliveryAt`); absent or
+   * null when the payload carries none, and the SLA policy then gives the promise.
+   */
+  promisedDeliveryAt?: Date | null;
 }
 
 export interface PresaleTerms {

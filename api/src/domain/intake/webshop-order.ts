@@ -28,7 +28,8 @@ import type { NormalizedOrder, PresaleTerms } from './normalized-order.js';
  *                        "street": null, "detail": "示例路 1 号" },  // detail required, the rest nullable
  *   "items": [{ "lineNo": "1", "sku": "MUG-ENGRAVED", "title": "刻字马克杯", "quantity": 2,
  *               "unitPriceCents": 12900, "category": "drinkware" }],  // category required
- *   "paymentNo": "4200001234202611201234567890"   // the PSP's transaction id, null when unpaid
+ *   "paymentNo": "4200001234202611201234567890",  // the PSP's transaction id, null when unpaid
+ *   "promisedDeliveryAt": "2026-11-23T18:00:00+08:00"  // delivery promised to the buyer; optional
  * }
  * ```
  *
@@ -82,6 +83,7 @@ export function parseWebshopOrder(raw: unknown): Result<NormalizedOrder> {
       category: line.required('category', TEXT),
     })),
     paymentNo: order.optional('paymentNo', CHANNEL_ID),
+    promisedDeliveryAt: order.optional('promisedDeliveryAt', ISO_TIME),
   });
 }
 

@@ -21,6 +21,8 @@ export interface SlaOrderSnapshot {
   paidAt?: Date | null;
   balancePaidAt?: Date | null;
   promisedShipAt?: Date | null;
+  /** The delivery time the channel promised the buyer; not one the SLA policy derived. */
+  promisedDeliveryAt?: Date | null;
   /** When the order entered each state it has been in. */
   stateEnteredAt: Partial<Record<OrderState, Date>>;
   /** The highest escalation level already applied in `escalationStage`. */
@@ -94,12 +96,11 @@ export function activeStage(order: SlaOrderSnapshot, policy: SlaPolicyDraft): Ac
     if (rank >= fulfilmentRank(stage.target)!) continue;
     const anchor = anchorOf(order, stage);
     if (!anchor) continue;
-    const allowance = (stage.allowanceMinutes ?? 0) + stage.withinMinutes;
     return {
       stage,
       name: stageName(stage),
       startedAt: anchor.startedAt,
-      deadline: new Date(anchor.countsFrom.getTime() + allowance * MINUTE_MS),
+      deadline: deadlineOf(stage, anchor),
     };
   }
   return null;
@@ -107,9 +108,12 @@ export function activeStage(order: SlaOrderSnapshot, policy: SlaPolicyDraft): Ac
 
 /**
  * `countsFrom` is what the deadline is relative to; `startedAt` is when the clock began. They
- * differ only for a promised ship date, which becomes binding once the order is (fully) paid.
+ * differ only for a promised ship or delivery time, which binds once the order is (fully) paid.
  */
-function anchorOf(order: SlaOrderSnapshot, stage: SlaStage): { startedAt: Date; countsFrom: Date } | null {
+export function anchorOf(
+  order: SlaOrderSnapshot,
+  stage: Pick<SlaStage, 'from'>,
+): { startedAt: Date; countsFrom: Date } | null {
   const paidAt = order.paidAt ?? order.stateEnteredAt.PAID ?? null;
   const at = (instant: Date | null | undefined) =>
     instant ? { startedAt: instant, countsFrom: instant } : null;
@@ -123,9 +127,21 @@ function anchorOf(order: SlaOrderSnapshot, stage: SlaStage): { startedAt: Date; 
       const paid = order.businessType === 'PRESALE' ? order.balancePaidAt : paidAt;
       return order.promisedShipAt && paid ? { startedAt: paid, countsFrom: order.promisedShipAt } : null;
     }
+    case 'PROMISED_DELIVERY_AT': {
+      const paid = order.businessType === 'PRESALE' ? order.balancePaidAt : paidAt;
+      return order.promisedDeliveryAt && paid
+        ? { startedAt: paid, countsFrom: order.promisedDeliveryAt }
+        : null;
+    }
     default:
       return at(order.stateEnteredAt[fromState(stage.from)!]);
   }
+}
+
+/** The anchor plus the stage's allowance and minutes. */
+export function deadlineOf(stage: SlaStage, anchor: { countsFrom: Date }): Date {
+  const allowance = (stage.allowanceMinutes ?? 0) + stage.withinMinutes;
+  return new Date(anchor.countsFrom.getTime() + allowance * MINUTE_MS);
 }
 
 /** The level already applied in `stage`: 0 when the stored level belongs to another stage. */

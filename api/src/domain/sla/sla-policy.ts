@@ -7,8 +7,17 @@ import type { FulfilmentState } from './fulfilment-rank.js';
  * - `BALANCE_PAID_AT`: the balance payment of a presale order.
  * - `PROMISED_SHIP_AT`: the ship date promised to the buyer. Unlike the others it is not a start
  *   but the deadline itself: `withinMinutes` is a grace after the promise (usually 0).
+ * - `PROMISED_DELIVERY_AT`: the delivery time the channel promised the buyer; like
+ *   `PROMISED_SHIP_AT`, the deadline itself. A stage from any other anchor with target DELIVERED
+ *   is the policy's own promise for orders whose channel gave none (see `promised-delivery.ts`).
  */
-export const SLA_ANCHORS = ['PAID_AT', 'BALANCE_PAID_AT', 'PROMISED_SHIP_AT'] as const;
+export const SLA_ANCHORS = [
+  'PAID_AT',
+  'BALANCE_PAID_AT',
+  'PROMISED_SHIP_AT',
+  'PROMISED_DELIVERY_AT',
+] as const;
+
 export type SlaAnchor = (typeof SLA_ANCHORS)[number];
 
 export const STATE_ENTERED_PREFIX = 'STATE_ENTERED:';
@@ -34,7 +43,7 @@ export interface SlaStage {
   /** The state the clock waits for; the stage ends once the order reaches it (or goes beyond). */
   target: FulfilmentState;
   from: SlaFrom;
-  /** Minutes after the anchor (after the promise, for `PROMISED_SHIP_AT`). */
+  /** Minutes after the anchor (after the promise, for `PROMISED_SHIP_AT` and `PROMISED_DELIVERY_AT`). */
   withinMinutes: number;
   /**
    * Extra minutes granted before `withinMinutes` starts counting, e.g. production time of a
@@ -94,6 +103,16 @@ const AT_DEADLINE: SlaEscalationStep = {
   afterMinutes: 0,
   actions: ['FLAG_ABNORMAL', 'REMIND_OWNER', 'OPEN_TICKET'],
 };
+/**
+ * Delivered by the time the channel promised the buyer. Without a channel promise the stage does
+ * not run; an operator adds e.g. `DELIVERED` from `STATE_ENTERED:SHIPPED` within 3 days to give
+ * every order a promise of the policy's own.
+ */
+const DELIVERY_AS_PROMISED: SlaStage = {
+  target: 'DELIVERED',
+  from: 'PROMISED_DELIVERY_AT',
+  withinMinutes: 0,
+};
 const HOUR = 60;
 const DAY = 24 * HOUR;
 
@@ -113,6 +132,7 @@ export const DEFAULT_SLA_POLICIES: readonly SlaPolicyDraft[] = [
       { target: 'PICKING', from: 'PAID_AT', withinMinutes: 2 * HOUR },
       { target: 'PACKED', from: 'PAID_AT', withinMinutes: 3 * HOUR },
       { target: 'SHIPPED', from: 'STATE_ENTERED:PACKED', withinMinutes: HOUR },
+      DELIVERY_AS_PROMISED,
     ],
     // Picking due 2 h after payment, supervisor at 4 h.
     escalation: [AT_DEADLINE, { afterMinutes: 2 * HOUR, actions: ['ESCALATE_SUPERVISOR'] }],
@@ -126,6 +146,7 @@ export const DEFAULT_SLA_POLICIES: readonly SlaPolicyDraft[] = [
       { target: 'WAREHOUSE_ACCEPTED', from: 'BALANCE_PAID_AT', withinMinutes: HOUR },
       { target: 'SHIPPED', from: 'PROMISED_SHIP_AT', withinMinutes: 0 },
       { target: 'SHIPPED', from: 'BALANCE_PAID_AT', withinMinutes: 3 * DAY },
+      DELIVERY_AS_PROMISED,
     ],
     escalation: [AT_DEADLINE, { afterMinutes: 2 * HOUR, actions: ['ESCALATE_SUPERVISOR'] }],
   },
@@ -140,6 +161,7 @@ export const DEFAULT_SLA_POLICIES: readonly SlaPolicyDraft[] = [
       { target: 'PICKING', from: 'PAID_AT', allowanceMinutes: 3 * DAY, withinMinutes: 2 * HOUR },
       { target: 'PACKED', from: 'STATE_ENTERED:PICKING', withinMinutes: 3 * HOUR },
       { target: 'SHIPPED', from: 'STATE_ENTERED:PACKED', withinMinutes: 2 * HOUR },
+      DELIVERY_AS_PROMISED,
     ],
     escalation: [AT_DEADLINE, { afterMinutes: 4 * HOUR, actions: ['ESCALATE_SUPERVISOR'] }],
   },

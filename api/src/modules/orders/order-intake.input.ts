@@ -13,6 +13,14 @@ export class SubmitOrdersInput {
       'Each order exactly as the channel sends it (Taobao trade, JD order, Douyin shop order, web shop order). At most 5,000 per call.',
   })
   orders!: Record<string, unknown>[];
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      'The orders are history (an import of old orders, a catch-up after an outage). SLA deadlines that had already passed when they arrive are recorded as late in the stage records but raise no reminder, ticket or escalation. Without it, an order still open and late by less than SLA_RECENT_LATE_MINUTES (default one day) when it arrives is reminded as usual. New orders keep the mark; it does not change orders already held.',
+  })
+  backfill?: boolean | null;
 }
 
 @ObjectType('OrderIntakeResult', { description: 'What happened to one submitted order.' })

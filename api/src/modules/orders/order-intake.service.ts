@@ -34,10 +34,17 @@ export async function ingestOrders(
   orders: readonly NormalizedOrder[],
   receivedAt: Date,
   routing?: IntakeRoutingPlan,
+  options: IngestOptions = {},
 ): Promise<IntakeResult[]> {
   if (orders.length === 0) return [];
   return inTransaction(pool, async (client) => {
-    const upserted = await upsertOrders(client, orders, receivedAt, routing?.decisions);
+    const upserted = await upsertOrders(
+      client,
+      orders,
+      receivedAt,
+      routing?.decisions,
+      options.backfill ?? false,
+    );
     const changed = upserted.filter((row) => row.outcome !== 'UNCHANGED');
     await appendHistory(client, changed, receivedAt);
     await enqueueOutbox(client, liveEventsEntry('ORDER_UPDATED', changed.map(orderUpdatedEvent(receivedAt))));
@@ -51,6 +58,15 @@ export async function ingestOrders(
     }
     return upserted;
   });
+}
+
+export interface IngestOptions {
+  /**
+   * The orders are history (an import, a catch-up after an outage): new ones are marked so that
+   * SLA deadlines already past when they arrive remind nobody. A re-sent order keeps its mark.
+   * @default false
+   */
+  backfill?: boolean;
 }
 
 interface UpsertedRow extends IntakeResult {
@@ -67,6 +83,7 @@ async function upsertOrders(
   orders: readonly NormalizedOrder[],
   receivedAt: Date,
   decisions: readonly OrderRoutingDecision[] | undefined,
+  backfill: boolean,
 ): Promise<UpsertedRow[]> {
   // Last write wins inside one call, so a batch holding the same order twice stays one row.
   const latest = new Map<string, NormalizedOrder>();
@@ -95,17 +112,20 @@ async function upsertOrders(
     `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
         source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, presale, buyer_name, buyer_phone,
         address, items, payment_no, state_entered_at, created_at, updated_at, region, address_parse, group_id,
-        owner_id, hold_reason, routing_rule_id, routing_reason, routed_at)
+        owner_id, hold_reason, routing_rule_id, routing_reason, routed_at, promised_delivery_at,
+        promised_delivery_source, backfill)
      select t.channel, t.no, t.business_type, t.state, t.channel_status, t.ordered_at, t.paid_at, t.source_updated_at,
             t.goods, t.shipping, t.total, t.paid, t.presale, t.buyer_name, t.buyer_phone, t.address, t.items,
             t.payment_no, jsonb_build_object(t.state, $19::timestamptz), $19, $19, d.region, d.address_parse,
             d.group_id, d.owner_id, d.hold_reason, d.rule_id, d.reason,
-            case when d.group_id is not null then $19::timestamptz end
+            case when d.group_id is not null then $19::timestamptz end, t.promised_delivery_at,
+            case when t.promised_delivery_at is not null then 'CHANNEL' end, $29::boolean
        from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
                    $8::timestamptz[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::jsonb[],
-                   $14::text[], $15::text[], $16::jsonb[], $17::jsonb[], $18::text[], $20::int[])
+                   $14::text[], $15::text[], $16::jsonb[], $17::jsonb[], $18::text[], $20::int[], $28::timestamptz[])
          as t(channel, no, business_type, state, channel_status, ordered_at, paid_at, source_updated_at, goods,
-              shipping, total, paid, presale, buyer_name, buyer_phone, address, items, payment_no, decision)
+              shipping, total, paid, presale, buyer_name, buyer_phone, address, items, payment_no, decision,
+              promised_delivery_at)
        left join unnest($21::jsonb[], $22::jsonb[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[])
          with ordinality as d(region, address_parse, group_id, owner_id, hold_reason, rule_id, reason, n)
          on d.n = t.decision
@@ -116,6 +136,8 @@ async function upsertOrders(
         total_cents = excluded.total_cents, paid_cents = excluded.paid_cents, presale = excluded.presale,
         buyer_name = excluded.buyer_name, buyer_phone = excluded.buyer_phone, address = excluded.address,
         items = excluded.items, payment_no = coalesce(excluded.payment_no, orders.payment_no),
+        promised_delivery_at = coalesce(excluded.promised_delivery_at, orders.promised_delivery_at),
+        promised_delivery_source = coalesce(excluded.promised_delivery_source, orders.promised_delivery_source),
         region = case when excluded.address_parse is null then orders.region else excluded.region end,
         address_parse = coalesce(excluded.address_parse, orders.address_parse),
         group_id = case when ${TAKES_ROUTING} then excluded.group_id else orders.group_id end,
@@ -150,6 +172,8 @@ async function upsertOrders(
       receivedAt.toISOString(),
       routing.positions,
       ...routing.columns,
+      col((o) => iso(o.promisedDeliveryAt ?? null)),
+      backfill,
     ],
   );
   const written = new Map(result.rows.map((r) => [`${r.channel}\u0000${r.channel_order_no}`, r]));
@@ -194,11 +218,12 @@ async function upsertOrders(
 /** A newer payload counts as a change only when it changes what is stored (UPDATED means that). */
 const DATA_CHANGED = `(orders.business_type, orders.channel_status, orders.goods_cents, orders.shipping_cents,
     orders.total_cents, orders.paid_cents, orders.presale, orders.buyer_name, orders.buyer_phone, orders.address,
-    orders.items, orders.payment_no, orders.paid_at)
+    orders.items, orders.payment_no, orders.paid_at, orders.promised_delivery_at, orders.promised_delivery_source)
   is distinct from (excluded.business_type, excluded.channel_status, excluded.goods_cents, excluded.shipping_cents,
     excluded.total_cents, excluded.paid_cents, excluded.presale, excluded.buyer_name, excluded.buyer_phone,
     excluded.address, excluded.items, coalesce(excluded.payment_no, orders.payment_no),
-    coalesce(excluded.paid_at, orders.paid_at))`;
+    coalesce(excluded.paid_at, orders.paid_at), coalesce(excluded.promised_delivery_at, orders.promised_delivery_at),
+    coalesce(excluded.promised_delivery_source, orders.promised_delivery_source))`;
 
 /** A re-sent order takes the new routing only when routing ran and the order has no group yet. */
 const TAKES_ROUTING = 'excluded.address_parse is not null and orders.group_id is null';

@@ -34,6 +34,8 @@ export interface SubmitOptions {
    * edges (webhooks, `submitOrders`) to the time they received the call. @default no check
    */
   plausibleAt?: Date;
+  /** The orders are history: see `IngestOptions.backfill`. @default false */
+  backfill?: boolean;
 }
 
 /**
@@ -88,7 +90,7 @@ export async function submitChannelOrders(
   const orders = accepted.map((a) => a.order);
   const routing =
     options.routing === false || orders.length === 0 ? undefined : await routeForIntake(pool, orders, now);
-  const written = await ingestOrders(pool, orders, now, routing);
+  const written = await ingestOrders(pool, orders, now, routing, { backfill: options.backfill ?? false });
   const results: SubmittedOrderResult[] = written.map((row, i) => ({
     index: accepted[i].index,
     orderId: row.orderId,

@@ -57,6 +57,8 @@ export interface OrderRecord {
   stateEnteredAt: Partial<Record<OrderState, string>>;
   abnormal: boolean;
   holdReason: string | null;
+  promisedDeliveryAt: Date | null;
+  promisedDeliverySource: string | null;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -70,7 +72,7 @@ export interface OrderPage {
 const COLUMNS = `id, channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
   source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, presale, buyer_name, buyer_phone,
   address, region, items, payment_no, group_id, owner_id, state_entered_at, abnormal, hold_reason, created_at,
-  updated_at, version,
+  updated_at, version, promised_delivery_at, promised_delivery_source,
   to_char(ordered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`;
 
 interface Row {
@@ -99,6 +101,8 @@ interface Row {
   state_entered_at: Partial<Record<OrderState, string>>;
   abnormal: boolean;
   hold_reason: string | null;
+  promised_delivery_at: Date | null;
+  promised_delivery_source: string | null;
   created_at: Date;
   updated_at: Date;
   version: number;
@@ -131,6 +135,8 @@ const toRecord = (r: Row): OrderRecord => ({
   stateEnteredAt: r.state_entered_at,
   abnormal: r.abnormal,
   holdReason: r.hold_reason,
+  promisedDeliveryAt: r.promised_delivery_at,
+  promisedDeliverySource: r.promised_delivery_source,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   version: r.version,

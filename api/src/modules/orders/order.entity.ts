@@ -145,9 +145,28 @@ export class Order {
   addressParse!: OrderAddressParse | null;
 
   /**
+   * When the order should reach the buyer: the merchant's promise. From the channel's payload
+   * (`promisedDeliverySource` CHANNEL) or, without one, the DELIVERED stage deadline of the SLA
+   * policy in force (SLA_POLICY, written by the SLA sweep). Not the carrier's ETA (see shipments).
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  promisedDeliveryAt!: Date | null;
+
+  /** `CHANNEL` or `SLA_POLICY`; null while the order has no promise. */
+  @Property({ type: 'text', nullable: true })
+  promisedDeliverySource!: string | null;
+
+  /**
+   * Taken in as a backfill (old orders imported, a catch-up after an outage): deadlines that had
+   * passed before it arrived are recorded as late but remind nobody.
+   */
+  @Property({ type: 'boolean', default: false })
+  backfill!: boolean;
+
+  /**
    * When the SLA sweep must judge the order next; null when nothing further can happen. A
    * trigger sets it to now() whenever the order is created or its state, group, business type,
-   * payment or presale terms change, whoever writes them.
+   * payment, presale terms or channel delivery promise change, whoever writes them.
    */
   @Property({ type: 'timestamptz', nullable: true })
   slaNextCheckAt!: Date | null;

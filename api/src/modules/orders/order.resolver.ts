@@ -169,7 +169,7 @@ export class OrderResolver {
       input.channel as Channel,
       input.orders,
       ctx.now,
-      { plausibleAt: ctx.now },
+      { plausibleAt: ctx.now, backfill: input.backfill === true },
     );
     return Object.assign(new SubmitOrdersPayload(), {
       results: results.map((r) =>

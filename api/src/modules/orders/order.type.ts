@@ -2,6 +2,7 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { ChannelAddress } from '../../domain/intake/normalized-order.js';
 import { BUSINESS_TYPES, CHANNELS, ORDER_STATES } from '../../domain/order/order-types.js';
+import { PROMISE_SOURCES } from '../../domain/sla/promised-delivery.js';
 
 export const ChannelEnum = Object.fromEntries(CHANNELS.map((c) => [c, c])) as Record<string, string>;
 export const BusinessTypeEnum = Object.fromEntries(BUSINESS_TYPES.map((c) => [c, c])) as Record<
@@ -15,6 +16,21 @@ registerEnumType(BusinessTypeEnum, {
   description: 'How the order is fulfilled; selects its SLA policy.',
 });
 registerEnumType(OrderStateEnum, { name: 'OrderState', description: 'The one standard order lifecycle.' });
+export const DeliveryPromiseSourceEnum = Object.fromEntries(PROMISE_SOURCES.map((c) => [c, c])) as Record<
+  string,
+  string
+>;
+registerEnumType(DeliveryPromiseSourceEnum, {
+  name: 'DeliveryPromiseSource',
+  description: 'Where an order’s promised delivery time comes from.',
+  valuesConfig: {
+    CHANNEL: { description: 'The channel’s order payload carried it (the web shop’s `promisedDeliveryAt`).' },
+    SLA_POLICY: {
+      description:
+        'The SLA policy in force gives it: the deadline of its DELIVERED stage, e.g. 3 days after shipping (known once shipped).',
+    },
+  },
+});
 
 @ObjectType('OrderItem', { description: 'One line of an order.' })
 export class OrderItemType {
@@ -128,8 +144,24 @@ export class OrderType {
   @Field(() => String, { nullable: true, description: 'Processing group the order is routed to.' })
   groupId!: string | null;
 
-  @Field(() => Boolean, { description: 'Flagged when an SLA deadline was missed.' })
+  @Field(() => Boolean, {
+    description:
+      'Flagged when an SLA deadline was missed; stays set after a delivery later than `promisedDeliveryAt`. Deadlines that had passed before the order arrived (a backfill) do not set it.',
+  })
   abnormal!: boolean;
+
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description:
+      'When the merchant promised the buyer delivery: from the channel’s payload, else from the SLA policy’s DELIVERED stage (see `promisedDeliverySource`); null when neither gives one. This is the promise late delivery is judged against, not the carrier’s estimate: a shipment’s `eta` says when the parcel will probably arrive.',
+  })
+  promisedDeliveryAt!: Date | null;
+
+  @Field(() => DeliveryPromiseSourceEnum, {
+    nullable: true,
+    description: 'Where `promisedDeliveryAt` comes from; null when there is no promise.',
+  })
+  promisedDeliverySource!: string | null;
 
   @Field(() => Int, { description: 'Incremented on every change.' })
   version!: number;

@@ -206,6 +206,7 @@ const ANCHOR_LABELS: Readonly<Record<string, string>> = {
   PAID_AT: '付款',
   BALANCE_PAID_AT: '尾款付清',
   PROMISED_SHIP_AT: '承诺发货时间',
+  PROMISED_DELIVERY_AT: '承诺送达时间',
 };
 
 /**

@@ -84,3 +84,11 @@ export const AUTO_RESOLUTION = '订单已进入下一环节，系统自动关闭
 
 export const NO_ROBOT_NOTE = '处理组未配置企业微信机器人，未发送提醒';
 export const NO_OPS_ROBOT_NOTE = '未配置运营群机器人，未发送通报';
+
+/** History reason of a stage whose deadline had passed before the order arrived. */
+export const lateOnArrivalReason = (stage: string, deadline: Date, withheld: boolean) =>
+  `${stageLabel(stage)}时限 ${formatShanghai(deadline)} 早于订单进入系统，记为超时${withheld ? '；历史补录，不提醒、不生成工单' : ''}`;
+
+/** History reason of a delivery after the promised time. */
+export const deliveredLateReason = (deadline: Date, deliveredAt: Date, withheld: boolean) =>
+  `晚于承诺送达时间签收（承诺 ${formatShanghai(deadline)}，签收 ${formatShanghai(deliveredAt)}）${withheld ? '；历史补录，仅记录' : '，标记异常'}`;

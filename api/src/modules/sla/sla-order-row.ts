@@ -21,12 +21,17 @@ export interface SlaOrderRow {
   escalation_stage: string | null;
   sla_policy_key: string | null;
   sla_policy_version: number | null;
+  promised_delivery_at: Date | null;
+  promised_delivery_source: string | null;
+  backfill: boolean;
+  /** When the order arrived: deadlines before it were past before anyone could act. */
+  created_at: Date;
 }
 
 /** The select list matching `SlaOrderRow`. */
 export const SLA_ORDER_COLUMNS = `id, channel, channel_order_no, business_type, state, state_entered_at, paid_at,
   presale, group_id, owner_id, abnormal, sla_stage, sla_deadline, escalation_level, escalation_stage,
-  sla_policy_key, sla_policy_version`;
+  sla_policy_key, sla_policy_version, promised_delivery_at, promised_delivery_source, backfill, created_at`;
 
 const instant = (value: string | null | undefined): Date | null => {
   if (value == null) return null;
@@ -49,6 +54,8 @@ export function toSlaSnapshot(row: SlaOrderRow): SlaOrderSnapshot {
     paidAt: row.paid_at,
     balancePaidAt: instant(row.presale?.balancePaidAt),
     promisedShipAt: instant(row.presale?.promisedShipAt),
+    // A promise the sweep derived from the policy is its output, not an input.
+    promisedDeliveryAt: row.promised_delivery_source === 'CHANNEL' ? row.promised_delivery_at : null,
     stateEnteredAt,
     escalationLevel: row.escalation_level,
     escalationStage: row.escalation_stage as StageName | null,

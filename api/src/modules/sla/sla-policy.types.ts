@@ -11,7 +11,8 @@ export class SlaStageType {
   target!: string;
 
   @Field(() => String, {
-    description: 'PAID_AT, BALANCE_PAID_AT, PROMISED_SHIP_AT or STATE_ENTERED:<state>.',
+    description:
+      'PAID_AT, BALANCE_PAID_AT, PROMISED_SHIP_AT, PROMISED_DELIVERY_AT (the delivery time the channel promised; the deadline itself) or STATE_ENTERED:<state>.',
   })
   from!: string;
 

@@ -41,6 +41,13 @@ export class SlaStageRecord {
   @Property({ type: 'integer', default: 0 })
   maxLevel!: number;
 
+  /**
+   * The deadline had already passed when the order arrived (a backfill, a catch-up after an
+   * outage). The stage counts as late all the same; whether anyone was reminded is in the history.
+   */
+  @Property({ type: 'boolean', default: false })
+  lateOnArrival!: boolean;
+
   @Property({ type: 'text' })
   policyKey!: string;
 

@@ -1,3 +1,14 @@
+import {
+  alertsWithheld,
+  DEFAULT_RECENT_LATE_MINUTES,
+  type OrderArrival,
+  passedBeforeArrival,
+} from '../../domain/sla/late-on-arrival.js';
+import {
+  type DeliveryVerdict,
+  deliveryPromise,
+  deliveryVerdict,
+} from '../../domain/sla/promised-delivery.js';
 import { appliedLevel, computeClock, selectPolicy } from '../../domain/sla/sla-clock.js';
 import { planEscalation } from '../../domain/sla/sla-escalation.js';
 import type { SlaAction, StageName } from '../../domain/sla/sla-policy.js';
@@ -6,7 +17,9 @@ import { timeOrderedUuid } from '../../infra/ids/time-ordered-uuid.js';
 import type { LiveEvent } from '../../infra/pubsub/live-events.js';
 import { wecomOutboxEntry } from '../wecom/wecom-outbox.js';
 import {
+  deliveredLateReason,
   type LateOrder,
+  lateOnArrivalReason,
   levelReason,
   NO_OPS_ROBOT_NOTE,
   NO_ROBOT_NOTE,
@@ -32,7 +45,12 @@ export function planOrderSweep(row: SlaOrderRow, context: SweepContext, now: Dat
   const plan = policy ? planEscalation(snapshot, policy.draft, now) : null;
   const stage: StageName | null = clock?.stage ?? null;
   const group = row.group_id ? (context.groups.get(row.group_id) ?? null) : null;
-  const levels = plan?.levelsToApply ?? [];
+  const arrival: OrderArrival = { arrivedAt: row.created_at, backfill: row.backfill };
+  const recentLate = context.recentLateMinutes ?? DEFAULT_RECENT_LATE_MINUTES;
+  // A deadline past before the order arrived: recorded as late, its levels act on nothing.
+  const withheld = clock?.deadline ? alertsWithheld(clock.deadline, arrival, recentLate) : false;
+  const levels = withheld ? [] : (plan?.levelsToApply ?? []);
+  const promise = deliveryPromise(snapshot, policy?.draft ?? null);
   const before = stage ? appliedLevel(snapshot, stage) : 0;
   const level = levels.length > 0 ? levels[levels.length - 1].level : before;
 
@@ -41,12 +59,13 @@ export function planOrderSweep(row: SlaOrderRow, context: SweepContext, now: Dat
     order: {
       slaStage: stage,
       slaDeadline: clock?.deadline ?? null,
-      nextCheckAt: plan?.nextCheckAt ?? null,
+      nextCheckAt: withheld ? null : (plan?.nextCheckAt ?? null),
       escalationLevel: stage ? level : 0,
       escalationStage: stage && level > 0 ? stage : null,
       policyKey: policy?.key ?? null,
       policyVersion: policy?.version ?? null,
       abnormal: row.abnormal,
+      policyPromisedDeliveryAt: promise?.source === 'SLA_POLICY' ? promise.at : null,
     },
     closeStage: null,
     upsertStage: null,
@@ -67,7 +86,12 @@ export function planOrderSweep(row: SlaOrderRow, context: SweepContext, now: Dat
     };
   const leftLateStage =
     row.escalation_stage !== null && row.escalation_level > 0 && row.escalation_stage !== stage;
-  if (leftLateStage) recover(result, row, now);
+  // Judged once, when the order is first seen delivered (its clock was running until then).
+  const firstSeenDelivered = row.sla_stage !== null || row.sla_policy_key === null;
+  const verdict = policy && firstSeenDelivered ? deliveryVerdict(snapshot, policy.draft) : null;
+  const deliveredLate =
+    verdict && policy ? judgeDelivery(result, row, verdict, arrival, recentLate, policy) : false;
+  if (leftLateStage) recover(result, row, now, deliveredLate);
 
   if (stage && clock?.deadline && policy) {
     const changed =
@@ -85,7 +109,23 @@ export function planOrderSweep(row: SlaOrderRow, context: SweepContext, now: Dat
         maxLevel: level,
         policyKey: policy.key,
         policyVersion: policy.version,
+        lateOnArrival: passedBeforeArrival(clock.deadline, arrival),
+        finishedAt: null,
       };
+    if (withheld && clock.deadline.getTime() <= now.getTime())
+      result.history.push({
+        orderId: row.id,
+        type: 'SLA_LATE_ON_ARRIVAL',
+        idempotencyKey: `sla:${stage}:late-on-arrival`,
+        occurredAt: row.created_at,
+        reason: lateOnArrivalReason(stage, clock.deadline, true),
+        payload: {
+          stage,
+          deadline: clock.deadline.toISOString(),
+          backfill: row.backfill,
+          alertsWithheld: true,
+        },
+      });
     for (const due of levels) {
       const late: LateOrder = {
         channel: row.channel,
@@ -109,10 +149,59 @@ function finishedAt(entered: Date | undefined, now: Date): Date {
   return entered && entered.getTime() <= now.getTime() ? entered : now;
 }
 
-function recover(result: OrderSweepPlan, row: SlaOrderRow, now: Date): void {
+/**
+ * A delivered order against its delivery stage: the stage is recorded finished when the clock
+ * never timed it live (the order went from an earlier stage straight to delivered); a delivery
+ * after the deadline is written to the history and keeps the order flagged abnormal, unless the
+ * deadline had passed before the order arrived and reminders are withheld for it.
+ */
+function judgeDelivery(
+  result: OrderSweepPlan,
+  row: SlaOrderRow,
+  verdict: DeliveryVerdict,
+  arrival: OrderArrival,
+  recentLate: number,
+  policy: ActiveSlaPolicy,
+): boolean {
+  const openOnArrival = verdict.deliveredAt.getTime() > arrival.arrivedAt.getTime();
+  const withheld = alertsWithheld(verdict.deadline, arrival, recentLate, openOnArrival);
+  if (row.sla_stage !== verdict.stage)
+    result.upsertStage = {
+      stage: verdict.stage,
+      groupId: row.group_id,
+      ownerId: row.owner_id,
+      startedAt: verdict.startedAt,
+      deadline: verdict.deadline,
+      maxLevel: 0,
+      policyKey: policy.key,
+      policyVersion: policy.version,
+      lateOnArrival: passedBeforeArrival(verdict.deadline, arrival),
+      finishedAt: verdict.deliveredAt,
+    };
+  if (!verdict.late) return false;
+  if (!withheld) result.order.abnormal = true;
+  result.history.push({
+    orderId: row.id,
+    type: 'SLA_DELIVERED_LATE',
+    idempotencyKey: `sla:${verdict.stage}:delivered-late`,
+    occurredAt: verdict.deliveredAt,
+    reason: deliveredLateReason(verdict.deadline, verdict.deliveredAt, withheld),
+    payload: {
+      stage: verdict.stage,
+      deadline: verdict.deadline.toISOString(),
+      deliveredAt: verdict.deliveredAt.toISOString(),
+      lateMinutes: Math.floor((verdict.deliveredAt.getTime() - verdict.deadline.getTime()) / MINUTE_MS),
+      alertsWithheld: withheld,
+    },
+  });
+  return !withheld;
+}
+
+/** Leaving a late stage clears the abnormal flag, unless the order was just delivered late. */
+function recover(result: OrderSweepPlan, row: SlaOrderRow, now: Date, keepAbnormal: boolean): void {
   const stage = row.escalation_stage!;
-  const cleared = row.abnormal;
-  result.order.abnormal = false;
+  const cleared = row.abnormal && !keepAbnormal;
+  if (!keepAbnormal) result.order.abnormal = false;
   result.recovered = true;
   result.resolveTicketsOf = stage;
   result.history.push({

@@ -42,10 +42,15 @@ const RETRY_FAILED_ORDER_MS = 5 * 60_000;
  */
 export async function loadSweepContext(
   pool: pg.Pool,
-  options: { opsWebhookUrl?: string | null; logger?: Logger } = {},
+  options: { opsWebhookUrl?: string | null; recentLateMinutes?: number; logger?: Logger } = {},
 ): Promise<SweepContext> {
   const [policies, groups] = await Promise.all([loadActivePolicies(pool, options.logger), loadGroups(pool)]);
-  return { policies, groups, opsWebhookUrl: options.opsWebhookUrl ?? null };
+  return {
+    policies,
+    groups,
+    opsWebhookUrl: options.opsWebhookUrl ?? null,
+    recentLateMinutes: options.recentLateMinutes,
+  };
 }
 
 async function loadGroups(pool: pg.Pool): Promise<Map<string, SlaGroup>> {
@@ -177,6 +182,8 @@ function judge(row: SlaOrderRow, context: SweepContext, now: Date, logger?: Logg
         policyKey: row.sla_policy_key,
         policyVersion: row.sla_policy_version,
         abnormal: row.abnormal,
+        policyPromisedDeliveryAt:
+          row.promised_delivery_source === 'SLA_POLICY' ? row.promised_delivery_at : null,
       },
       closeStage: null,
       upsertStage: null,
@@ -210,6 +217,8 @@ export interface SweepOptions {
   /** Start no new batch after this long; what is left stays due for the next run. */
   budgetMs?: number;
   opsWebhookUrl?: string | null;
+  /** See `SweepContext.recentLateMinutes`. @default DEFAULT_RECENT_LATE_MINUTES */
+  recentLateMinutes?: number;
   logger?: Logger;
   /** Judge by this context instead of reading it (a caller sweeping several times in a row). */
   context?: SweepContext;
@@ -222,7 +231,11 @@ export async function runSlaSweep(options: SweepOptions, now: Date): Promise<Swe
   const started = Date.now();
   const context =
     options.context ??
-    (await loadSweepContext(options.pool, { opsWebhookUrl: options.opsWebhookUrl, logger: options.logger }));
+    (await loadSweepContext(options.pool, {
+      opsWebhookUrl: options.opsWebhookUrl,
+      recentLateMinutes: options.recentLateMinutes,
+      logger: options.logger,
+    }));
   const totals: SweepTotals = {
     batches: 0,
     claimed: 0,

@@ -60,11 +60,15 @@ export async function writeOrderClocks(
         escalation_level = t.level, escalation_stage = t.escalation_stage,
         sla_policy_key = t.policy_key, sla_policy_version = t.policy_version,
         abnormal = t.abnormal,
+        promised_delivery_at = case when o.promised_delivery_source = 'CHANNEL' then o.promised_delivery_at
+                                    else t.policy_promise end,
+        promised_delivery_source = case when o.promised_delivery_source = 'CHANNEL' then 'CHANNEL'
+                                        when t.policy_promise is not null then 'SLA_POLICY' end,
         version = o.version + case when o.abnormal is distinct from t.abnormal then 1 else 0 end,
         updated_at = case when o.abnormal is distinct from t.abnormal then $2 else o.updated_at end
        from json_to_recordset($1::json) as t(id uuid, stage text, deadline timestamptz,
               next_check_at timestamptz, level int, escalation_stage text, policy_key text, policy_version int,
-              abnormal boolean)
+              abnormal boolean, policy_promise timestamptz)
       where o.id = t.id`,
     [
       rowsJson(
@@ -78,6 +82,7 @@ export async function writeOrderClocks(
           policy_key: order.policyKey,
           policy_version: order.policyVersion,
           abnormal: order.abnormal,
+          policy_promise: order.policyPromisedDeliveryAt,
         })),
       ),
       now,
@@ -123,6 +128,8 @@ export async function writeStageRecords(
             max_level: p.upsertStage.maxLevel,
             policy_key: p.upsertStage.policyKey,
             policy_version: p.upsertStage.policyVersion,
+            late_on_arrival: p.upsertStage.lateOnArrival,
+            finished_at: p.upsertStage.finishedAt,
           },
         ]
       : [],
@@ -130,15 +137,17 @@ export async function writeStageRecords(
   if (upserts.length === 0) return;
   await client.query(
     `insert into sla_stage_record (order_id, stage, group_id, owner_id, started_at, deadline, finished_at,
-        max_level, policy_key, policy_version)
-     select t.order_id, t.stage, t.group_id, t.owner_id, t.started_at, t.deadline, null, t.max_level,
-            t.policy_key, t.policy_version
+        max_level, policy_key, policy_version, late_on_arrival)
+     select t.order_id, t.stage, t.group_id, t.owner_id, t.started_at, t.deadline,
+            case when t.finished_at is not null then greatest(t.started_at, t.finished_at) end, t.max_level, t.policy_key, t.policy_version, t.late_on_arrival
        from json_to_recordset($1::json) as t(order_id uuid, stage text, group_id text, owner_id text,
-              started_at timestamptz, deadline timestamptz, max_level int, policy_key text, policy_version int)
+              started_at timestamptz, deadline timestamptz, max_level int, policy_key text, policy_version int,
+              late_on_arrival boolean, finished_at timestamptz)
      on conflict (order_id, stage) do update set
-        deadline = excluded.deadline, finished_at = null,
+        deadline = excluded.deadline, finished_at = excluded.finished_at,
         max_level = greatest(sla_stage_record.max_level, excluded.max_level),
-        policy_key = excluded.policy_key, policy_version = excluded.policy_version`,
+        policy_key = excluded.policy_key, policy_version = excluded.policy_version,
+        late_on_arrival = excluded.late_on_arrival`,
     [rowsJson(upserts)],
   );
 }

@@ -20,6 +20,11 @@ export interface SweepContext {
   groups: ReadonlyMap<string, SlaGroup>;
   /** The operations team's robot, for `NOTIFY_OPS`; null when none is configured. */
   opsWebhookUrl: string | null;
+  /**
+   * An order that arrived already late by less than this (and still open) is reminded as usual;
+   * later ones are only recorded (see `late-on-arrival.ts`). @default DEFAULT_RECENT_LATE_MINUTES
+   */
+  recentLateMinutes?: number;
 }
 
 export interface SlaHistoryRow {
@@ -58,6 +63,8 @@ export interface OrderSweepPlan {
     policyKey: string | null;
     policyVersion: number | null;
     abnormal: boolean;
+    /** The delivery promise the policy gives an order whose channel gave none; null otherwise. */
+    policyPromisedDeliveryAt: Date | null;
   };
   /** The stage the order has moved past, to close in `sla_stage_record` with the level it reached. */
   closeStage: { stage: string; finishedAt: Date; maxLevel: number } | null;
@@ -75,6 +82,10 @@ export interface OrderSweepPlan {
     maxLevel: number;
     policyKey: string;
     policyVersion: number;
+    /** The deadline had passed before the order arrived. */
+    lateOnArrival: boolean;
+    /** Set when the stage is recorded already finished (a delivery the clock never timed live). */
+    finishedAt: Date | null;
   } | null;
   /** A late stage the order left: its unresolved tickets are closed by the system. */
   resolveTicketsOf: string | null;

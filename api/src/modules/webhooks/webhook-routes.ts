@@ -37,7 +37,8 @@ const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
  * Signed webhooks, each verified over the raw body before anything is parsed:
- * - `POST /webhooks/orders/:channel`: one order in the channel's own format, or `{ "orders": [...] }`;
+ * - `POST /webhooks/orders/:channel`: one order in the channel's own format, or `{ "orders": [...] }`,
+ *   optionally with `"backfill": true` (as `submitOrders`' `backfill`);
  * - `POST /webhooks/events/:source` (payment, wms, tms, crm): one event, or `{ "events": [...] }`,
  *   each naming its order by `orderId` or `channel` + `channelOrderNo`.
  * Answers JSON: 200 with per-item results and errors (valid items are committed), 400 for a body
@@ -58,14 +59,14 @@ export function mountWebhooks(app: Express, deps: WebhookDeps): void {
     '/orders/:channel',
     raw,
     endpoint(deps, CHANNELS, async (name, body, receivedAt) => {
-      const read = readWebhookBody(body, 'orders', MAX_ORDERS_PER_CALL);
+      const read = readWebhookBody(body, 'orders', MAX_ORDERS_PER_CALL, ['backfill']);
       if (!read.ok) return { status: 400, errors: read.errors, invalid: 0 };
       const { results, errors } = await submitChannelOrders(
         deps.pool,
         name as Channel,
         read.items,
         receivedAt,
-        { plausibleAt: receivedAt },
+        { plausibleAt: receivedAt, backfill: read.flags?.backfill === true },
       );
       return { status: 200, body: { results, errors }, invalid: read.items.length - results.length };
     }),
