@@ -5,6 +5,7 @@ import {
   isAbsent,
   isRecord,
   type Parse,
+  parseBuyerPhone,
   parseCents,
   parseChannelId,
   parseChineseMobile,
@@ -36,6 +37,8 @@ export const QUANTITY: FieldKind<number> = { parse: parseQuantity, placeholder: 
 export const YUAN: FieldKind<number> = { parse: parseYuanCents, placeholder: 0 };
 export const CENTS: FieldKind<number> = { parse: parseCents, placeholder: 0 };
 export const MOBILE: FieldKind<string> = { parse: parseChineseMobile, placeholder: '' };
+/** The web shop's buyers may live outside the mainland: E.164 for them (see `parseBuyerPhone`). */
+export const BUYER_PHONE: FieldKind<string> = { parse: parseBuyerPhone, placeholder: '' };
 export const SHANGHAI_TIME: FieldKind<Date> = { parse: parseShanghaiTime, placeholder: INVALID_DATE };
 export const ISO_TIME: FieldKind<Date> = { parse: parseIsoInstant, placeholder: INVALID_DATE };
 /** Douyin sends 0 for a time that has not happened yet. */

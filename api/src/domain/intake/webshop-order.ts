@@ -1,6 +1,6 @@
 import { BUSINESS_TYPES, type BusinessType, type OrderState } from '../order/order-types.js';
 import type { Result } from '../shared/result.js';
-import { CENTS, CHANNEL_ID, FieldReader, ISO_TIME, MOBILE, QUANTITY, TEXT } from './field-reader.js';
+import { BUYER_PHONE, CENTS, CHANNEL_ID, FieldReader, ISO_TIME, QUANTITY, TEXT } from './field-reader.js';
 import { readStatus, requirePayTime } from './intake-rules.js';
 import type { NormalizedOrder, PresaleTerms } from './normalized-order.js';
 
@@ -23,7 +23,8 @@ import type { NormalizedOrder, PresaleTerms } from './normalized-order.js';
  *   "presale": null,                              // required for PRESALE, must be null/absent otherwise:
  *                                                 // { depositCents, balanceCents, depositPaidAt,
  *                                                 //   balancePaidAt, promisedShipAt } (times nullable)
- *   "buyer": { "name": "王测试", "phone": "13800138000" },   // mainland mobile, +86 allowed
+ *   "buyer": { "name": "王测试", "phone": "13800138000" },   // mainland mobile (+86 allowed), or with its
+ *                                                 // country code: "+852 5123 4567" (stored as E.164)
  *   "shippingAddress": { "province": "浙江省", "city": "杭州市", "district": "西湖区",
  *                        "street": null, "detail": "示例路 1 号" },  // detail required, the rest nullable
  *   "items": [{ "lineNo": "1", "sku": "MUG-ENGRAVED", "title": "刻字马克杯", "quantity": 2,
@@ -65,7 +66,7 @@ export function parseWebshopOrder(raw: unknown): Result<NormalizedOrder> {
     totalCents: order.required('totalCents', CENTS),
     paidCents: order.required('paidCents', CENTS),
     presale: readPresale(order, businessType),
-    buyer: { name: buyer.required('name', TEXT), phone: buyer.required('phone', MOBILE) },
+    buyer: { name: buyer.required('name', TEXT), phone: buyer.required('phone', BUYER_PHONE) },
     address: {
       province: address.optional('province', TEXT),
       city: address.optional('city', TEXT),

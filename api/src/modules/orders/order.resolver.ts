@@ -14,7 +14,7 @@ import {
 } from 'type-graphql';
 import type { GraphQLContext } from '../../app/context.js';
 import { canSeeChannel, type Viewer, visibleChannels } from '../../domain/auth/viewer.js';
-import { parseChineseMobile } from '../../domain/intake/parse-helpers.js';
+import { parseBuyerPhone } from '../../domain/intake/parse-helpers.js';
 import type { BusinessType, Channel, OrderState } from '../../domain/order/order-types.js';
 import { UserError } from '../../infra/graphql/user-error.type.js';
 import type { OrderUpdatedEvent } from '../../infra/pubsub/topics.js';
@@ -55,9 +55,12 @@ function listFilter(filter: OrderFilter | null | undefined, viewer: Viewer): Ord
           extensions: { code: 'FORBIDDEN', argument: 'filter.buyerPhone' },
         },
       );
-    const phone = parseChineseMobile(filter.buyerPhone, 'filter.buyerPhone');
+    const phone = parseBuyerPhone(filter.buyerPhone, 'filter.buyerPhone');
     if (!phone.ok)
-      throw badInput('filter.buyerPhone', 'filter.buyerPhone must be an 11-digit mainland mobile number.');
+      throw badInput(
+        'filter.buyerPhone',
+        'filter.buyerPhone must be an 11-digit mainland mobile number, or a number with its country code (+852…).',
+      );
     buyerPhone = phone.value;
   }
   return {
