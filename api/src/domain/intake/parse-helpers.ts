@@ -37,7 +37,11 @@ export type IntakeErrorCode =
   /** Amounts that cannot both be true (e.g. a deposit larger than the whole order). */
   | 'INCONSISTENT_AMOUNT'
   /** A field that must be absent in this combination (e.g. presale terms on a normal order). */
-  | 'UNEXPECTED_FIELD';
+  | 'UNEXPECTED_FIELD'
+  /** Warning: a field the channel's format does not have (there); the order is taken without it. */
+  | 'UNKNOWN_FIELD'
+  /** Warning: more unknown fields than are listed per order (`MAX_UNKNOWN_FIELD_WARNINGS`). */
+  | 'UNKNOWN_FIELDS_OMITTED';
 
 export type Parse<T> = (value: unknown, field: string) => Result<T>;
 

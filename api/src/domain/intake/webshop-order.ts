@@ -1,6 +1,15 @@
 import { BUSINESS_TYPES, type BusinessType, type OrderState } from '../order/order-types.js';
-import type { Result } from '../shared/result.js';
-import { BUYER_PHONE, CENTS, CHANNEL_ID, FieldReader, ISO_TIME, QUANTITY, TEXT } from './field-reader.js';
+import {
+  BUYER_PHONE,
+  CENTS,
+  CHANNEL_ID,
+  FieldReader,
+  ISO_TIME,
+  type KnownFields,
+  type Parsed,
+  QUANTITY,
+  TEXT,
+} from './field-reader.js';
 import { readStatus, requirePayTime } from './intake-rules.js';
 import type { NormalizedOrder, PresaleTerms } from './normalized-order.js';
 
@@ -42,8 +51,13 @@ const WEBSHOP_STATUS_MAP: Readonly<Record<string, OrderState>> = Object.fromEntr
   WEBSHOP_STATES.map((state) => [state, state]),
 );
 
-export function parseWebshopOrder(raw: unknown): Result<NormalizedOrder> {
-  const order = FieldReader.root(raw);
+/** Every field of the format is read; the presale terms only on a PRESALE order. */
+export const WEBSHOP_KNOWN_FIELDS: KnownFields = {
+  presale: ['depositCents', 'balanceCents', 'depositPaidAt', 'balancePaidAt', 'promisedShipAt'],
+};
+
+export function parseWebshopOrder(raw: unknown): Parsed<NormalizedOrder> {
+  const order = FieldReader.root(raw, WEBSHOP_KNOWN_FIELDS);
 
   const status = readStatus(order, 'status', WEBSHOP_STATUS_MAP, 'web shop order status');
   const businessType = readBusinessType(order);
