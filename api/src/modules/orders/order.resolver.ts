@@ -21,7 +21,12 @@ import type { OrderUpdatedEvent } from '../../infra/pubsub/topics.js';
 import { ChannelEnum, OrderBuyerType, OrderType } from './order.type.js';
 import { buyerFor, seesBuyerInClear } from './order-buyer.js';
 import { OrderConnection, OrderEdge, OrderFilter, PageInfo } from './order-connection.type.js';
-import { OrderIntakeResultType, SubmitOrdersInput, SubmitOrdersPayload } from './order-intake.input.js';
+import {
+  OrderIntakeResultType,
+  SubmitOrdersInput,
+  SubmitOrdersPayload,
+  submittedPayloads,
+} from './order-intake.input.js';
 import { submitChannelOrders } from './order-intake.js';
 import {
   countOrders,
@@ -153,7 +158,7 @@ export class OrderResolver {
   @Authorized('OPS', 'orders:write')
   @Mutation(() => SubmitOrdersPayload, {
     description:
-      "Takes orders in a channel's own format into the pool. Idempotent per (channel, channel order no).",
+      "Takes orders into the pool: a channel's own JSON, or typed web shop orders. Idempotent per (channel, channel order no).",
   })
   async submitOrders(
     @Arg('input', () => SubmitOrdersInput) input: SubmitOrdersInput,
@@ -167,10 +172,16 @@ export class OrderResolver {
       };
       return Object.assign(new SubmitOrdersPayload(), { results: [], userErrors: [UserError.from(error)] });
     }
+    const submitted = submittedPayloads(input);
+    if (!submitted.ok)
+      return Object.assign(new SubmitOrdersPayload(), {
+        results: [],
+        userErrors: [UserError.from(submitted.error)],
+      });
     const { results, errors } = await submitChannelOrders(
       ctx.pool,
       input.channel as Channel,
-      input.orders,
+      submitted.payloads,
       ctx.now,
       { plausibleAt: ctx.now },
     );
@@ -181,7 +192,9 @@ export class OrderResolver {
           warnings: r.warnings.map((w) => UserError.from(w)),
         }),
       ),
-      userErrors: errors.map((e) => UserError.from(e)),
+      userErrors: errors.map((e) =>
+        UserError.from({ ...e, field: e.field.replace(/^orders(?=\[|$)/, submitted.list) }),
+      ),
     });
   }
 
