@@ -20,7 +20,8 @@ import { type OrdersPlatform, startOrdersPlatform } from './orders-kit.js';
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: channel fixtures are raw JSON that tests edit by path.
-const fixture = (name: string): any => JSON.parse(readFileSync(`test/fixtures/channels/${name}.json`, 'utf8'));
+const fixture = (name: string): any =>
+  JSON.parse(readFileSync(`test/fixtures/channels/${name}.json`, 'utf8'));
 
 const SUBMIT = `mutation ($input: SubmitOrdersInput!) { submitOrders(input: $input) {
   results { index orderId channelOrderNo outcome state warnings { field code message } }
@@ -64,7 +65,10 @@ const codes = (findings: Finding[]) => findings.map((f) => `${f.field} ${f.code}
 
 describe('submitOrders with typed web shop orders', () => {
   it('takes a typed order with a +852 phone, stores it as E.164 and masks it for masked roles', async () => {
-    const answer = await submit({ channel: 'WEBSHOP', webshopOrders: [typedOrder('WS-HK-1', '+852 5123 4567')] });
+    const answer = await submit({
+      channel: 'WEBSHOP',
+      webshopOrders: [typedOrder('WS-HK-1', '+852 5123 4567')],
+    });
     expect(answer.userErrors).toEqual([]);
     expect(answer.results).toEqual([
       expect.objectContaining({ index: 0, outcome: 'CREATED', state: 'PAID', warnings: [] }),
@@ -112,12 +116,17 @@ describe('submitOrders with typed web shop orders', () => {
       'webshopOrders[0].createdAt INVALID_TIME',
       'webshopOrders[0].buyer.phone INVALID_PHONE',
     ]);
-    expect(typed.userErrors.map((e) => ({ ...e, field: e.field.replace('webshopOrders', 'orders') }))).toEqual(
-      json.userErrors,
-    );
+    expect(
+      typed.userErrors.map((e) => ({ ...e, field: e.field.replace('webshopOrders', 'orders') })),
+    ).toEqual(json.userErrors);
 
     // Sound fields, contradicting figures: the totals check, the same on both paths.
-    const figures = { ...typedOrder('WS-BAD-2', '13800138000'), goodsCents: 25_800, totalCents: 999_999, paidCents: 5 };
+    const figures = {
+      ...typedOrder('WS-BAD-2', '13800138000'),
+      goodsCents: 25_800,
+      totalCents: 999_999,
+      paidCents: 5,
+    };
     const typedTotals = await submit({ channel: 'WEBSHOP', webshopOrders: [figures] });
     expect(codes(typedTotals.userErrors)).toEqual([
       'webshopOrders[0].totalCents TOTAL_MISMATCH',

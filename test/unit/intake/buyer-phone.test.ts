@@ -89,12 +89,10 @@ const REGIONS: readonly [CountryCode, number][] = [
 const validE164 = fc
   .constantFrom(...REGIONS)
   .chain(([country, length]) =>
-    fc
-      .stringMatching(new RegExp(`^[1-9]\\d{${length - 1}}$`))
-      .map((national) => {
-        const callingCode = getCountryCallingCode(country);
-        return { e164: `+${callingCode}${national}`, callingCode };
-      }),
+    fc.stringMatching(new RegExp(`^[1-9]\\d{${length - 1}}$`)).map((national) => {
+      const callingCode = getCountryCallingCode(country);
+      return { e164: `+${callingCode}${national}`, callingCode };
+    }),
   )
   .filter(({ e164 }) => isValidPhoneNumber(e164));
 
@@ -160,4 +158,3 @@ describe('buyer phone properties', () => {
     );
   });
 });
-

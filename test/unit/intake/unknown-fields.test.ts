@@ -54,7 +54,10 @@ describe('unknown fields in channel JSON', () => {
     jd.consigneeInfo.email = 'x';
     jd.itemInfoList[0].colour = 'red';
     jd.orderSellerPrice = '1.00'; // known, deliberately not read
-    expect(warningsOf('JD', jd)).toEqual(['consigneeInfo.email UNKNOWN_FIELD', 'itemInfoList[0].colour UNKNOWN_FIELD']);
+    expect(warningsOf('JD', jd)).toEqual([
+      'consigneeInfo.email UNKNOWN_FIELD',
+      'itemInfoList[0].colour UNKNOWN_FIELD',
+    ]);
 
     const douyin = loadFixture('douyin-normal.json');
     douyin.post_addr.province.code = '33';
@@ -102,9 +105,13 @@ describe('unknown fields in channel JSON', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...fixtures),
-        fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }).map((k) => `x_${k}`), fc.jsonValue(), {
-          maxKeys: 15,
-        }),
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 12 }).map((k) => `x_${k}`),
+          fc.jsonValue(),
+          {
+            maxKeys: 15,
+          },
+        ),
         ([channel, file], extra) => {
           const result = parseChannelOrder(channel, { ...loadFixture(file), ...extra });
           expect(result.ok).toBe(true);

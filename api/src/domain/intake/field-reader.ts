@@ -220,9 +220,15 @@ export class FieldReader {
       }
     }
     const listed = paths.length > MAX_UNKNOWN_FIELD_WARNINGS ? MAX_UNKNOWN_FIELD_WARNINGS - 1 : paths.length;
-    const warnings = paths.slice(0, listed).map((path) =>
-      fieldError(path, 'UNKNOWN_FIELD', `${path} is not a field this channel's format has here; it was not stored.`),
-    );
+    const warnings = paths
+      .slice(0, listed)
+      .map((path) =>
+        fieldError(
+          path,
+          'UNKNOWN_FIELD',
+          `${path} is not a field this channel's format has here; it was not stored.`,
+        ),
+      );
     if (listed < paths.length) {
       const more = paths.length - listed;
       warnings.push(fieldError('$', 'UNKNOWN_FIELDS_OMITTED', `${more} more unknown fields, not listed.`));

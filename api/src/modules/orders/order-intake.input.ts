@@ -58,7 +58,10 @@ export function submittedPayloads(
     return { ok: true, list: 'webshopOrders', payloads: webshopPayloads(webshopOrders) };
   }
   if (orders == null)
-    return { ok: false, error: { field: 'orders', code: 'REQUIRED', message: 'orders (or webshopOrders) is required' } };
+    return {
+      ok: false,
+      error: { field: 'orders', code: 'REQUIRED', message: 'orders (or webshopOrders) is required' },
+    };
   return { ok: true, list: 'orders', payloads: orders };
 }
 
