@@ -15,7 +15,9 @@ import type { NormalizedOrder, PresaleTerms } from './normalized-order.js';
 
 /**
  * The merchant's own web shop. This is the channel the platform owns, so the wire shape is
- * NormalizedOrder itself, spelled out — nothing to translate, everything explicit:
+ * NormalizedOrder itself, spelled out — nothing to translate, everything explicit. It comes typed
+ * (`webshopOrders: [WebshopOrderInput!]`, `modules/orders/webshop-order.input.ts`) or as this JSON
+ * in `orders`; both are read here, so the rules and the coded errors are the same:
  *
  * ```jsonc
  * {
