@@ -183,6 +183,29 @@ describe('unknown fields in channel JSON', () => {
     }
   });
 
+  it('keeps the warnings in the order history, where staff read them in the timeline', async () => {
+    const TIMELINE = `{ order(channel: WEBSHOP, channelOrderNo: "WS-UNK-1") { timeline { type outcome reason } } }`;
+    const body = await platform.post<{
+      order: { timeline: { type: string; outcome: string; reason: string }[] };
+    }>(TIMELINE, {}, ops);
+    expect(body.data?.order.timeline.filter((e) => e.type === 'INTAKE_WARNING')).toEqual([
+      {
+        type: 'INTAKE_WARNING',
+        outcome: 'RECORDED',
+        reason: 'UNKNOWN_FIELD giftWrap; UNKNOWN_FIELD items[0].engraving',
+      },
+    ]);
+    // The same payload again changes nothing and writes no second row.
+    const again = { ...fixture('webshop-custom'), orderNo: 'WS-UNK-1', giftWrap: true };
+    again.items[0].engraving = '生日快乐';
+    expect((await submit({ channel: 'WEBSHOP', orders: [again] })).results[0].outcome).toBe('UNCHANGED');
+    const { rows } = await platform.pool.query(
+      `select count(*)::int as n from order_event e join orders o on o.id = e.order_id
+        where o.channel_order_no = 'WS-UNK-1' and e.type = 'INTAKE_WARNING'`,
+    );
+    expect(rows[0].n).toBe(1);
+  });
+
   it('lists at most ten unknown fields per order', async () => {
     const order: Record<string, unknown> = { ...fixture('webshop-custom'), orderNo: 'WS-UNK-2' };
     for (let i = 0; i < 30; i += 1) order[`extra_${i}`] = i;
