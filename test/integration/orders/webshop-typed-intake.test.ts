@@ -136,6 +136,18 @@ describe('submitOrders with typed web shop orders', () => {
     expect(rows).toEqual([]);
   });
 
+  it('takes the README example as it is written', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = /```json\n(\{ "input": \{ "channel": "WEBSHOP", "webshopOrders"[\s\S]*?)```/.exec(readme);
+    if (!example) throw new Error('the README has no typed web shop example');
+    const { input } = JSON.parse(example[1]);
+    const answer = await submit(input);
+    expect(answer.userErrors).toEqual([]);
+    expect(answer.results).toEqual([
+      expect.objectContaining({ outcome: 'CREATED', state: 'PAID', warnings: [] }),
+    ]);
+  });
+
   it('refuses webshopOrders for another channel, and both lists at once', async () => {
     const order = typedOrder('WS-X', '13800138000');
     expect(codes((await submit({ channel: 'JD', webshopOrders: [order] })).userErrors)).toEqual([
