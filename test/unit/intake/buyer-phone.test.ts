@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { type CountryCode, getCountryCallingCode, isValidPhoneNumber } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { normaliseMobile } from '../../../api/src/domain/customer/otp-rules.js';
+import { parseChannelOrder } from '../../../api/src/domain/intake/parse-channel-order.js';
 import { parseBuyerPhone, parseChineseMobile } from '../../../api/src/domain/intake/parse-helpers.js';
 import { readPhone } from '../../../api/src/domain/phone/buyer-phone.js';
 import { maskPhone } from '../../../api/src/domain/privacy/mask.js';
+import { defectsOf, loadFixture } from './intake-test-support.js';
 
 describe('parseBuyerPhone (web shop buyers)', () => {
   it.each([
@@ -49,6 +51,25 @@ describe('parseBuyerPhone (web shop buyers)', () => {
   it('reports blanks as REQUIRED and non-strings as INVALID_TYPE', () => {
     expect(parseBuyerPhone('  ', 'buyer.phone')).toMatchObject({ errors: [{ code: 'REQUIRED' }] });
     expect(parseBuyerPhone(85251234567, 'buyer.phone')).toMatchObject({ errors: [{ code: 'INVALID_TYPE' }] });
+  });
+});
+
+describe('buyer phones through the channel adapters', () => {
+  it('reads a Hong Kong web shop buyer as E.164, and refuses one on Taobao, JD and Douyin', () => {
+    const webshop = loadFixture('webshop-custom.json');
+    webshop.buyer.phone = '+852 5123 4567';
+    const parsed = parseChannelOrder('WEBSHOP', webshop);
+    expect(parsed.ok && parsed.value.buyer.phone).toBe('+85251234567');
+
+    const taobao = loadFixture('taobao-presale-step.json');
+    taobao.receiver_mobile = '+852 5123 4567';
+    const jd = loadFixture('jd-normal.json');
+    jd.consigneeInfo.mobile = '+852 5123 4567';
+    const douyin = loadFixture('douyin-normal.json');
+    douyin.post_tel = '+852 5123 4567';
+    expect(defectsOf(parseChannelOrder('TAOBAO', taobao))).toEqual(['receiver_mobile INVALID_PHONE']);
+    expect(defectsOf(parseChannelOrder('JD', jd))).toEqual(['consigneeInfo.mobile INVALID_PHONE']);
+    expect(defectsOf(parseChannelOrder('DOUYIN', douyin))).toEqual(['post_tel INVALID_PHONE']);
   });
 });
 
