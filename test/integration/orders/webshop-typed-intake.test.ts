@@ -106,6 +106,7 @@ describe('submitOrders with typed web shop orders', () => {
     const broken = {
       ...typedOrder('WS-BAD-1', '5123 4567'),
       createdAt: '2026-11-20 14:03:11',
+      shippingCents: -1,
       totalCents: 999_999,
       paidCents: 5,
     };
@@ -114,6 +115,7 @@ describe('submitOrders with typed web shop orders', () => {
     expect(typed.results).toEqual([]);
     expect(codes(typed.userErrors)).toEqual([
       'webshopOrders[0].createdAt INVALID_TIME',
+      'webshopOrders[0].shippingCents INVALID_MONEY',
       'webshopOrders[0].buyer.phone INVALID_PHONE',
     ]);
     expect(
