@@ -26,10 +26,6 @@ export interface IntakeResult {
  * is newer than the one held (its state moves only through lifecycle events, never backwards
  * here). Every created or updated order produces an `order.updated` outbox message.
  *
- * With `warnings` (one list per order: figures a channel may legitimately have, unknown fields),
- * each created or updated order with any gets an `INTAKE_WARNING` row in its history, so a person
- * sees them in the timeline and not only the caller in the answer.
- *
  * With `routing`, each order is written with its region, address parse, group, owner, hold reason,
  * rule and reason; a re-sent order keeps its group and takes the new routing only when it has no
  * group yet. The plan's statistics are recorded in the same transaction.
@@ -39,14 +35,14 @@ export async function ingestOrders(
   orders: readonly NormalizedOrder[],
   receivedAt: Date,
   routing?: IntakeRoutingPlan,
-  warnings?: readonly (readonly FieldError[])[],
+  options: IngestOptions = {},
 ): Promise<IntakeResult[]> {
   if (orders.length === 0) return [];
   return inTransaction(pool, async (client) => {
     const upserted = await upsertOrders(client, orders, receivedAt, routing?.decisions);
     const changed = upserted.filter((row) => row.outcome !== 'UNCHANGED');
     await appendHistory(client, changed, receivedAt);
-    if (warnings) await appendWarnings(client, upserted, warnings, receivedAt);
+    if (options.warnings) await appendWarnings(client, upserted, options.warnings, receivedAt);
     await enqueueOutbox(client, liveEventsEntry('ORDER_UPDATED', changed.map(orderUpdatedEvent(receivedAt))));
     if (routing) {
       const written = upserted.flatMap((row, index) =>
@@ -58,6 +54,15 @@ export async function ingestOrders(
     }
     return upserted;
   });
+}
+
+export interface IngestOptions {
+  /**
+   * One list per order (figures a channel may legitimately have, unknown fields): each created or
+   * updated order with any gets an `INTAKE_WARNING` row in its history, so a person sees them in
+   * the timeline, not only the caller in the answer. @default none
+   */
+  warnings?: readonly (readonly FieldError[])[];
 }
 
 interface UpsertedRow extends IntakeResult {

@@ -90,13 +90,9 @@ export async function submitChannelOrders(
   const orders = accepted.map((a) => a.order);
   const routing =
     options.routing === false || orders.length === 0 ? undefined : await routeForIntake(pool, orders, now);
-  const written = await ingestOrders(
-    pool,
-    orders,
-    now,
-    routing,
-    accepted.map((a) => a.warnings),
-  );
+  const written = await ingestOrders(pool, orders, now, routing, {
+    warnings: accepted.map((a) => a.warnings),
+  });
   const results: SubmittedOrderResult[] = written.map((row, i) => ({
     index: accepted[i].index,
     orderId: row.orderId,

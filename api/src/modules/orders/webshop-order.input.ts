@@ -163,6 +163,12 @@ export class WebshopOrderInput {
     description: 'The payment provider’s transaction id, for reconciliation; null when unpaid.',
   })
   paymentNo?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `When delivery was promised to the buyer; without it the SLA policy gives the promise. ${TIME}`,
+  })
+  promisedDeliveryAt?: string | null;
 }
 
 /**
