@@ -173,7 +173,8 @@ describe('buyer phone properties', () => {
           expect(result.errors[0].field).toBe('buyer.phone');
           expect(['REQUIRED', 'INVALID_TYPE', 'INVALID_PHONE']).toContain(result.errors[0].code);
         }
-        expect(() => maskPhone(String(value))).not.toThrow();
+        // Only strings reach masking; String() of an object whose toString is not callable throws.
+        if (typeof value === 'string') expect(() => maskPhone(value)).not.toThrow();
       }),
       { numRuns: 2000 },
     );
