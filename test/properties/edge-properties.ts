@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { orderPlausibility } from '../../api/src/domain/edge/order-plausibility.js';
+import { MAX_UNKNOWN_FIELD_WARNINGS } from '../../api/src/domain/intake/field-reader.js';
 import { parseChannelOrder } from '../../api/src/domain/intake/parse-channel-order.js';
 import { signWebhook } from '../../api/src/domain/intake/webhook-signature.js';
 import type { Channel } from '../../api/src/domain/order/order-types.js';
@@ -89,6 +90,11 @@ export function adapterProperty(channel: Channel, numRuns: number, seed?: number
         return;
       }
       const order = parsed.value;
+      checkFieldErrors(parsed.warnings, 'adapter warnings');
+      check(
+        parsed.warnings.length <= MAX_UNKNOWN_FIELD_WARNINGS,
+        `${parsed.warnings.length} warnings for one order`,
+      );
       for (const cents of [order.goodsCents, order.shippingCents, order.totalCents, order.paidCents])
         check(Number.isSafeInteger(cents) && cents >= 0, `accepted an amount of ${cents}`);
       for (const item of order.items)

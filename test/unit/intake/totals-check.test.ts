@@ -72,4 +72,53 @@ describe('checkTotals', () => {
       expect.objectContaining({ field: 'payment', code: 'TOTAL_ABOVE_GOODS_AND_SHIPPING' }),
     ]);
   });
+
+  it('refuses goods 100 + shipping 100, total 999,999, paid 5 on every channel, naming its fields', () => {
+    const taobao = fixture('taobao-normal');
+    const trade = (taobao.trade_fullinfo_get_response as { trade: Record<string, unknown> }).trade;
+    Object.assign(trade, { total_fee: '1.00', post_fee: '1.00', payment: '9999.99' });
+    trade.orders = { order: [{ oid: '1', title: '样品', num: 1, price: '1.00' }] };
+    const jd = {
+      ...fixture('jd-normal'),
+      orderTotalPrice: '1.00',
+      freightPrice: '1.00',
+      orderPayment: '9999.99',
+      itemInfoList: [{ skuId: '1', skuName: '样品', itemTotal: '1', jdPrice: '1.00' }],
+    };
+    const douyin = {
+      ...fixture('douyin-normal'),
+      post_amount: 100,
+      order_amount: 999_999,
+      pay_amount: 5,
+      sku_order_list: [{ sku_order_id: '1', product_name: '样品', item_num: 1, sku_price: 100 }],
+    };
+    const cases: [Channel, unknown, string][] = [
+      ['TAOBAO', taobao, 'payment'],
+      ['JD', jd, 'orderPayment'],
+      ['DOUYIN', douyin, 'order_amount'],
+    ];
+    for (const [channel, raw, totalField] of cases) {
+      const order = parsed(channel, raw);
+      expect([order.goodsCents, order.shippingCents, order.totalCents], channel).toEqual([100, 100, 999_999]);
+      const { errors } = checkTotals(order);
+      expect(
+        errors.map((e) => [e.field, e.code]),
+        channel,
+      ).toEqual([[totalField, 'TOTAL_MISMATCH']]);
+      expect(errors[0].message).toContain('(100 + 100)');
+    }
+  });
+
+  it('still takes a marketplace total up to 30 % above goods and shipping (cross-border tax), with a warning', () => {
+    const order = parsed('JD', fixture('jd-normal'));
+    const base = order.goodsCents + order.shippingCents;
+    const at = (totalCents: number) => checkTotals({ ...order, totalCents, paidCents: totalCents });
+    expect(at((base * 13) / 10).errors).toEqual([]);
+    expect(at((base * 13) / 10).warnings).toEqual([
+      expect.objectContaining({ field: 'orderPayment', code: 'TOTAL_ABOVE_GOODS_AND_SHIPPING' }),
+    ]);
+    expect(at((base * 13) / 10 + 1).errors).toEqual([
+      expect.objectContaining({ field: 'orderPayment', code: 'TOTAL_MISMATCH' }),
+    ]);
+  });
 });

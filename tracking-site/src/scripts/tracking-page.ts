@@ -11,6 +11,10 @@ import {
 
 const SESSION = 'orderops.customer';
 
+/** The typed number with its middle hidden: 138****5678, or ****4567 for a number outside the mainland. */
+const maskTyped = (phone: string) =>
+  /^(?:\+|00)(?!86)/.test(phone) ? `****${phone.slice(-4)}` : `${phone.slice(-11, -8)}****${phone.slice(-4)}`;
+
 const time = (iso: string) => {
   const d = new Date(iso);
   // Shanghai time whatever the phone's zone.
@@ -127,7 +131,7 @@ export function startTrackingPage(doc: Document): void {
         startCountdown(answer.error.retryAfterSeconds);
       return false;
     }
-    $('code-sent').textContent = `验证码已发送至 ${phone.slice(0, 3)}****${phone.slice(7)}，5分钟内有效`;
+    $('code-sent').textContent = `验证码已发送至 ${maskTyped(phone)}，5分钟内有效`;
     startCountdown(answer.value.resendAfterSeconds);
     return true;
   };
@@ -136,8 +140,9 @@ export function startTrackingPage(doc: Document): void {
     event.preventDefault();
     phone = phoneInput.value.replace(/[\s-]/g, '');
     $('phone-error').textContent = '';
-    if (!/^1[3-9]\d{9}$/.test(phone)) {
-      $('phone-error').textContent = '请输入11位手机号';
+    // Mainland mobiles as 11 digits; elsewhere with the country code (+852…). The server decides.
+    if (!/^(?:(?:\+?86)?1[3-9]\d{9}|(?:\+|00)[1-9]\d{6,14})$/.test(phone)) {
+      $('phone-error').textContent = '请输入11位手机号，港澳台及海外号码请加区号（如 +852）';
       return;
     }
     $<HTMLButtonElement>('send-code').disabled = true;

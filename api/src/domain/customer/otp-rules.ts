@@ -1,3 +1,5 @@
+import { readPhone } from '../phone/buyer-phone.js';
+
 /**
  * Rules of the customer's one-time login code, pure, with `now` passed in. A code has 6 digits,
  * lives 5 minutes and allows 5 tries; a new one may be asked for after 60 s. Limits against
@@ -78,11 +80,14 @@ export function decideCodeCheck(live: LiveCode | null, matches: boolean, now: Da
   };
 }
 
-/** A mainland mobile number from what a shopper types: spaces, dashes and +86 allowed. */
+/**
+ * The phone a shopper types, in the form orders store it (see `domain/phone/buyer-phone.ts`): a
+ * mainland mobile as its 11 digits (spaces, dashes and +86 allowed), any other number with its
+ * country code as E.164, so a Hong Kong buyer finds the order the web shop stored as +852….
+ */
 export function normaliseMobile(input: unknown): string | null {
-  if (typeof input !== 'string' || input.length > 32) return null;
-  const compact = input.replace(/[\s-]/g, '').replace(/^(\+?86)/, '');
-  return /^1[3-9]\d{9}$/.test(compact) ? compact : null;
+  const reading = readPhone(input, 'INTERNATIONAL');
+  return reading.ok ? reading.phone : null;
 }
 
 const secondsUntil = (at: Date, now: Date) => Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));

@@ -1,11 +1,12 @@
-import type { Result } from '../shared/result.js';
 import {
   CENTS,
   CHANNEL_ID,
   type FieldKind,
   FieldReader,
   FLAG,
+  type KnownFields,
   MOBILE,
+  type Parsed,
   QUANTITY,
   STATUS_CODE,
   TEXT,
@@ -67,8 +68,93 @@ export const DOUYIN_STATUS_MAP: ChannelStatusTable = {
 /** Douyin sends 0 for a category level it does not have. */
 const CATEGORY_ID: FieldKind<string> = { ...CHANNEL_ID, isAbsent: (value) => isAbsent(value) || value === 0 };
 
-export function parseDouyinOrder(raw: unknown): Result<NormalizedOrder> {
-  const order = FieldReader.root(raw);
+const DOUYIN_REGION = ['name', 'id'];
+
+/**
+ * Fields of 抖店 `order.orderDetail` that are not read (or not always: the phases only on a
+ * presale, `origin_amount` only without `sku_price`, a category only when the finer one is absent).
+ */
+export const DOUYIN_KNOWN_FIELDS: KnownFields = {
+  '': [
+    'order_type',
+    'order_status_desc',
+    'main_status',
+    'main_status_desc',
+    'b_type',
+    'b_type_desc',
+    'biz',
+    'biz_desc',
+    'pay_type',
+    'shop_id',
+    'shop_name',
+    'finish_time',
+    'ship_time',
+    'exp_ship_time',
+    'order_expire_time',
+    'encrypt_post_tel',
+    'encrypt_post_receiver',
+    'mask_post_tel',
+    'mask_post_receiver',
+    'mask_post_addr',
+    'post_insurance_amount',
+    'promotion_amount',
+    'buyer_words',
+    'seller_words',
+    'seller_remark_stars',
+    'order_level',
+    'cancel_reason',
+    'user_tag_ui',
+    'open_id',
+    'doudian_open_id',
+    'logistics_info',
+    'order_phase_list',
+    'trade_type',
+    'modify_amount',
+  ],
+  post_addr: ['encrypt_detail'],
+  'post_addr.province': DOUYIN_REGION,
+  'post_addr.city': DOUYIN_REGION,
+  'post_addr.town': DOUYIN_REGION,
+  'post_addr.street': DOUYIN_REGION,
+  'order_phase_list[]': [
+    'phase_id',
+    'phase_order_id',
+    'phase_payable_price',
+    'phase_sum_amount',
+    'phase_payment_type',
+    'phase_type',
+    'phase_pay_type',
+    'phase_status',
+  ],
+  'sku_order_list[]': [
+    'origin_amount',
+    'first_cid',
+    'second_cid',
+    'third_cid',
+    'fourth_cid',
+    'product_category',
+    'product_id',
+    'sku_id',
+    'code',
+    'spec',
+    'goods_price',
+    'order_amount',
+    'pay_amount',
+    'post_amount',
+    'promotion_amount',
+    'product_pic',
+    'order_status',
+    'main_status',
+    'goods_type',
+    'pre_sale_type',
+    'sku_customization_info',
+    'is_comment',
+    'order_type',
+  ],
+};
+
+export function parseDouyinOrder(raw: unknown): Parsed<NormalizedOrder> {
+  const order = FieldReader.root(raw, DOUYIN_KNOWN_FIELDS);
 
   const channelOrderNo = order.required('shop_order_id', CHANNEL_ID);
   const status = readStatus(order, 'order_status', DOUYIN_STATUS_MAP, 'Douyin order status');

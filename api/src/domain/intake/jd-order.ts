@@ -1,5 +1,14 @@
-import type { Result } from '../shared/result.js';
-import { CHANNEL_ID, FieldReader, MOBILE, QUANTITY, SHANGHAI_TIME, TEXT, YUAN } from './field-reader.js';
+import {
+  CHANNEL_ID,
+  FieldReader,
+  type KnownFields,
+  MOBILE,
+  type Parsed,
+  QUANTITY,
+  SHANGHAI_TIME,
+  TEXT,
+  YUAN,
+} from './field-reader.js';
 import {
   businessTypeOf,
   type ChannelStatusTable,
@@ -49,8 +58,56 @@ export const JD_STATUS_MAP: ChannelStatusTable = {
   LOCKED: 'CANCELLED',
 };
 
-export function parseJdOrder(raw: unknown): Result<NormalizedOrder> {
-  const order = FieldReader.root(raw);
+/**
+ * Fields of `jingdong.pop.order.get` orderInfo that are not read (or not always: `telephone` only
+ * without `mobile`, `cid` only without `categoryId`, `payNo` only without `paymentNo`).
+ */
+export const JD_KNOWN_FIELDS: KnownFields = {
+  '': [
+    'orderSellerPrice',
+    'venderId',
+    'payType',
+    'orderRemark',
+    'venderRemark',
+    'sellerDiscount',
+    'balanceUsed',
+    'orderEndTime',
+    'deliveryType',
+    'invoiceInfo',
+    'invoiceEasyInfo',
+    'invoiceCode',
+    'couponDetailList',
+    'pin',
+    'open_id',
+    'open_id_buyer',
+    'xid_buyer',
+    'returnOrder',
+    'storeOrder',
+    'storeId',
+    'idSopShipmenttype',
+    'scDT',
+    'logisticsId',
+    'waybill',
+    'orderSource',
+    'customsModel',
+    'payNo',
+    'presaleInfo',
+    'orderType',
+  ],
+  consigneeInfo: ['telephone', 'provinceId', 'cityId', 'countyId', 'townId', 'desen_mobile'],
+  'itemInfoList[]': [
+    'wareId',
+    'productNo',
+    'giftPoint',
+    'newStoreId',
+    'skuFullName',
+    'cid',
+    'invoiceContentId',
+  ],
+};
+
+export function parseJdOrder(raw: unknown): Parsed<NormalizedOrder> {
+  const order = FieldReader.root(raw, JD_KNOWN_FIELDS);
 
   const channelOrderNo = order.required('orderId', CHANNEL_ID);
   const status = readStatus(order, 'orderState', JD_STATUS_MAP, 'JD order state');

@@ -1,3 +1,4 @@
+import { type PhoneReading, readPhone } from '../phone/buyer-phone.js';
 import { type FieldError, fail, ok, type Result } from '../shared/result.js';
 
 /**
@@ -21,7 +22,7 @@ export type IntakeErrorCode =
   | 'INVALID_MONEY'
   /** Not a real instant in the expected format (e.g. 2026-02-30, 25:00:00, a missing offset). */
   | 'INVALID_TIME'
-  /** Not an 11-digit mainland mobile number. */
+  /** Not an 11-digit mainland mobile number (nor, where allowed, a valid number with its country code). */
   | 'INVALID_PHONE'
   /** Not a whole number of at least 1. */
   | 'INVALID_QUANTITY'
@@ -36,7 +37,11 @@ export type IntakeErrorCode =
   /** Amounts that cannot both be true (e.g. a deposit larger than the whole order). */
   | 'INCONSISTENT_AMOUNT'
   /** A field that must be absent in this combination (e.g. presale terms on a normal order). */
-  | 'UNEXPECTED_FIELD';
+  | 'UNEXPECTED_FIELD'
+  /** Warning: a field the channel's format does not have (there); the order is taken without it. */
+  | 'UNKNOWN_FIELD'
+  /** Warning: more unknown fields than are listed per order (`MAX_UNKNOWN_FIELD_WARNINGS`). */
+  | 'UNKNOWN_FIELDS_OMITTED';
 
 export type Parse<T> = (value: unknown, field: string) => Result<T>;
 
@@ -250,19 +255,34 @@ export const parseIsoInstant: Parse<Date> = (value, field) => {
 // ---------------------------------------------------------------------------------------------
 // Phone
 
-const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
-
 /**
  * A mainland China mobile number → its 11 digits. Spaces and dashes are dropped and a +86, 0086
  * or 86 country prefix is removed. Masked ("138****8000") or virtual numbers with an extension are
- * refused: the connector must supply the decrypted number.
+ * refused: the connector must supply the decrypted number. The marketplaces deliver in the
+ * mainland only, so their receiver numbers are read with this.
  */
-export const parseChineseMobile: Parse<string> = (value, field) => {
-  if (isAbsent(value)) return required(field);
-  if (typeof value !== 'string') return reject(field, 'INVALID_TYPE', `${field} must be a string.`);
-  const national = value.replace(/[\s-]/g, '').replace(/^(?:\+86|0086|86)(?=\d{11}$)/, '');
-  if (!MAINLAND_MOBILE.test(national)) {
-    return reject(field, 'INVALID_PHONE', `${field} must be an 11-digit mainland mobile number (1[3-9]…).`);
-  }
-  return ok(national);
-};
+export const parseChineseMobile: Parse<string> = (value, field) =>
+  phoneField(
+    readPhone(value, 'MAINLAND_MOBILE'),
+    field,
+    `${field} must be an 11-digit mainland mobile number (1[3-9]…).`,
+  );
+
+/**
+ * A buyer phone the web shop sends: a mainland mobile (stored as its 11 digits, as always) or a
+ * number elsewhere — Hong Kong, Macau, Taiwan, abroad — written with its country code and stored
+ * as E.164 (`+85251234567`). See `domain/phone/buyer-phone.ts`.
+ */
+export const parseBuyerPhone: Parse<string> = (value, field) =>
+  phoneField(
+    readPhone(value, 'INTERNATIONAL'),
+    field,
+    `${field} must be an 11-digit mainland mobile number, or a number that starts with + and its country code (+852 for Hong Kong).`,
+  );
+
+function phoneField(reading: PhoneReading, field: string, invalid: string): Result<string> {
+  if (reading.ok) return ok(reading.phone);
+  if (reading.reason === 'BLANK') return required(field);
+  if (reading.reason === 'NOT_A_STRING') return reject(field, 'INVALID_TYPE', `${field} must be a string.`);
+  return reject(field, 'INVALID_PHONE', invalid);
+}

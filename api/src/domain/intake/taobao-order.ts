@@ -1,10 +1,11 @@
 import type { OrderState } from '../order/order-types.js';
-import type { Result } from '../shared/result.js';
 import {
   CHANNEL_ID,
   FieldReader,
   FLAG,
+  type KnownFields,
   MOBILE,
+  type Parsed,
   QUANTITY,
   SHANGHAI_TIME,
   TEXT,
@@ -69,8 +70,85 @@ export const TAOBAO_STEP_STATUS_MAP: Readonly<Record<string, StepStage>> = {
   FRONT_PAID_FINAL_PAID: 'FULLY_PAID',
 };
 
-export function parseTaobaoOrder(raw: unknown): Result<NormalizedOrder> {
-  const trade = FieldReader.root(unwrapTrade(raw));
+const TAOBAO_LINE_FIELDS = [
+  'num_iid',
+  'sku_id',
+  'sku_properties_name',
+  'total_fee',
+  'payment',
+  'discount_fee',
+  'adjust_fee',
+  'divide_order_fee',
+  'part_mjz_discount',
+  'status',
+  'refund_status',
+  'refund_id',
+  'pic_path',
+  'outer_iid',
+  'logistics_company',
+  'invoice_no',
+  'shipping_type',
+  'consign_time',
+  'end_time',
+  'is_oversold',
+  'snapshot_url',
+  'order_from',
+  'buyer_rate',
+  'seller_rate',
+  'seller_type',
+  'is_custom',
+];
+
+/**
+ * Fields of `taobao.trade.fullinfo.get` that are not read (or only on step trades). Paths are
+ * relative to the trade, whichever envelope it came in.
+ */
+export const TAOBAO_KNOWN_FIELDS: KnownFields = {
+  '': [
+    'discount_fee',
+    'adjust_fee',
+    'received_payment',
+    'buyer_nick',
+    'seller_nick',
+    'buyer_open_uid',
+    'num',
+    'num_iid',
+    'title',
+    'price',
+    'pic_path',
+    'shipping_type',
+    'consign_time',
+    'end_time',
+    'buyer_message',
+    'seller_memo',
+    'seller_flag',
+    'buyer_rate',
+    'seller_rate',
+    'receiver_zip',
+    'receiver_phone',
+    'receiver_country',
+    'trade_from',
+    'has_post_fee',
+    'point_fee',
+    'real_point_fee',
+    'buyer_obtain_point_fee',
+    'cod_fee',
+    'cod_status',
+    'invoice_name',
+    'invoice_type',
+    'is_part_consign',
+    'service_tags',
+    'promotion_details',
+    'oaid',
+    'step_trade_status',
+    'step_paid_fee',
+  ],
+  'orders[]': TAOBAO_LINE_FIELDS,
+  'orders.order[]': TAOBAO_LINE_FIELDS,
+};
+
+export function parseTaobaoOrder(raw: unknown): Parsed<NormalizedOrder> {
+  const trade = FieldReader.root(unwrapTrade(raw), TAOBAO_KNOWN_FIELDS);
 
   const channelOrderNo = trade.required('tid', CHANNEL_ID);
   const status = readStatus(trade, 'status', TAOBAO_STATUS_MAP, 'Taobao trade status');

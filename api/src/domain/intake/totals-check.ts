@@ -14,7 +14,8 @@ interface TotalsRule {
    * error (the shop adds no tax or fee), and a paid order has paid its total. Everywhere a total
    * may be below goods + shipping (coupons, discounts). Marketplaces add cross-border tax or
    * change prices, and pay part of an order themselves (platform subsidies): there a total above
-   * goods + shipping and a paid figure below the total are warnings for a person.
+   * goods + shipping (up to `MARKETPLACE_TOTAL_ALLOWANCE_PERCENT`) and a paid figure below the
+   * total are warnings for a person.
    */
   exact: boolean;
 }
@@ -37,6 +38,18 @@ const RULES: Readonly<Record<Channel, TotalsRule>> = {
     exact: false,
   },
 };
+
+/**
+ * How far a marketplace total may exceed goods + shipping, in per cent of goods + shipping, and
+ * still be taken (with a warning): the highest cross-border e-commerce tax (VAT plus consumption
+ * tax at 70 %) stays below 30 %. Further above, the figures contradict each other and the order
+ * is refused like a web-shop order.
+ */
+export const MARKETPLACE_TOTAL_ALLOWANCE_PERCENT = 30;
+
+/** Exact at any size: cents up to 2^53 times 130 leave the safe integers, bigints do not. */
+const aboveAllowance = (total: number, goodsAndShipping: number) =>
+  BigInt(total) * 100n > BigInt(goodsAndShipping) * BigInt(100 + MARKETPLACE_TOTAL_ALLOWANCE_PERCENT);
 
 /** States in which the whole total has been paid, unless the order is a presale (deposit first). */
 const FULLY_PAID_STATES = new Set([
@@ -66,11 +79,13 @@ export function checkTotals(order: NormalizedOrder): TotalsCheck {
   const { goodsCents: goods, shippingCents: shipping, totalCents: total, paidCents: paid } = order;
   const lines = order.items.reduce((sum, item) => sum + item.unitPriceCents * item.quantity, 0);
 
-  if (rule.exact && total > goods + shipping)
+  if (total > goods + shipping && (rule.exact || aboveAllowance(total, goods + shipping)))
     errors.push({
       field: rule.total,
       code: 'TOTAL_MISMATCH',
-      message: `${rule.total} (${total}) cannot be more than ${rule.goods} + ${rule.shipping} (${goods} + ${shipping})`,
+      message: rule.exact
+        ? `${rule.total} (${total}) cannot be more than ${rule.goods} + ${rule.shipping} (${goods} + ${shipping})`
+        : `${rule.total} (${total}) is more than ${MARKETPLACE_TOTAL_ALLOWANCE_PERCENT} % above ${rule.goods} + ${rule.shipping} (${goods} + ${shipping}); no tax or fee adds that much`,
     });
   else if (!rule.exact && total > goods + shipping)
     warnings.push({

@@ -1,12 +1,23 @@
 import { BUSINESS_TYPES, type BusinessType, type OrderState } from '../order/order-types.js';
-import type { Result } from '../shared/result.js';
-import { CENTS, CHANNEL_ID, FieldReader, ISO_TIME, MOBILE, QUANTITY, TEXT } from './field-reader.js';
+import {
+  BUYER_PHONE,
+  CENTS,
+  CHANNEL_ID,
+  FieldReader,
+  ISO_TIME,
+  type KnownFields,
+  type Parsed,
+  QUANTITY,
+  TEXT,
+} from './field-reader.js';
 import { readStatus, requirePayTime } from './intake-rules.js';
 import type { NormalizedOrder, PresaleTerms } from './normalized-order.js';
 
 /**
  * The merchant's own web shop. This is the channel the platform owns, so the wire shape is
- * NormalizedOrder itself, spelled out — nothing to translate, everything explicit:
+ * NormalizedOrder itself, spelled out — nothing to translate, everything explicit. It comes typed
+ * (`webshopOrders: [WebshopOrderInput!]`, `modules/orders/webshop-order.input.ts`) or as this JSON
+ * in `orders`; both are read here, so the rules and the coded errors are the same:
  *
  * ```jsonc
  * {
@@ -23,7 +34,8 @@ import type { NormalizedOrder, PresaleTerms } from './normalized-order.js';
  *   "presale": null,                              // required for PRESALE, must be null/absent otherwise:
  *                                                 // { depositCents, balanceCents, depositPaidAt,
  *                                                 //   balancePaidAt, promisedShipAt } (times nullable)
- *   "buyer": { "name": "王测试", "phone": "13800138000" },   // mainland mobile, +86 allowed
+ *   "buyer": { "name": "王测试", "phone": "13800138000" },   // mainland mobile (+86 allowed), or with its
+ *                                                 // country code: "+852 5123 4567" (stored as E.164)
  *   "shippingAddress": { "province": "浙江省", "city": "杭州市", "district": "西湖区",
  *                        "street": null, "detail": "示例路 1 号" },  // detail required, the rest nullable
  *   "items": [{ "lineNo": "1", "sku": "MUG-ENGRAVED", "title": "刻字马克杯", "quantity": 2,
@@ -42,8 +54,13 @@ const WEBSHOP_STATUS_MAP: Readonly<Record<string, OrderState>> = Object.fromEntr
   WEBSHOP_STATES.map((state) => [state, state]),
 );
 
-export function parseWebshopOrder(raw: unknown): Result<NormalizedOrder> {
-  const order = FieldReader.root(raw);
+/** Every field of the format is read; the presale terms only on a PRESALE order. */
+export const WEBSHOP_KNOWN_FIELDS: KnownFields = {
+  presale: ['depositCents', 'balanceCents', 'depositPaidAt', 'balancePaidAt', 'promisedShipAt'],
+};
+
+export function parseWebshopOrder(raw: unknown): Parsed<NormalizedOrder> {
+  const order = FieldReader.root(raw, WEBSHOP_KNOWN_FIELDS);
 
   const status = readStatus(order, 'status', WEBSHOP_STATUS_MAP, 'web shop order status');
   const businessType = readBusinessType(order);
@@ -66,7 +83,7 @@ export function parseWebshopOrder(raw: unknown): Result<NormalizedOrder> {
     totalCents: order.required('totalCents', CENTS),
     paidCents: order.required('paidCents', CENTS),
     presale: readPresale(order, businessType),
-    buyer: { name: buyer.required('name', TEXT), phone: buyer.required('phone', MOBILE) },
+    buyer: { name: buyer.required('name', TEXT), phone: buyer.required('phone', BUYER_PHONE) },
     address: {
       province: address.optional('province', TEXT),
       city: address.optional('city', TEXT),

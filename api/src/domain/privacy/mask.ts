@@ -1,3 +1,5 @@
+import { splitInternational } from '../phone/buyer-phone.js';
+
 /**
  * Masking for personal data shown to staff, partners and customers. Each function keeps just
  * enough to recognise a record and hides the rest.
@@ -7,13 +9,21 @@ const MOBILE = /^(?:\+?86)?(1\d{2})(\d{4})(\d{4})$/;
 const SEPARATORS = /[\s\-()]/g;
 
 /**
- * `13812345678` → `138****5678`; `+86 138-1234-5678` the same. Any other number keeps its first
- * three and last four digits when it has at least eight, else only its last one.
+ * `13812345678` → `138****5678`; `+86 138-1234-5678` the same. A number stored as E.164 outside
+ * the mainland keeps its country code and last four digits, the rest a fixed `****` that does not
+ * give away its length: `+85251234567` → `+852 ****4567` (a national number of six digits or fewer
+ * keeps only its last two). Any other number keeps its first three and last four digits when it
+ * has at least eight, else only its last one.
  */
 export function maskPhone(phone: string): string {
   const compact = phone.trim().replace(SEPARATORS, '');
   const mobile = MOBILE.exec(compact);
   if (mobile) return `${mobile[1]}****${mobile[3]}`;
+  const international = splitInternational(compact);
+  if (international) {
+    const { callingCode, national } = international;
+    return `+${callingCode} ****${national.slice(national.length > 6 ? -4 : -2)}`;
+  }
   if (compact.length >= 8)
     return `${compact.slice(0, 3)}${'*'.repeat(compact.length - 7)}${compact.slice(-4)}`;
   return compact.length <= 1

@@ -101,7 +101,13 @@ export function mountCustomerRoutes(app: Express, deps: OtpDeps & { logger: Logg
 }
 
 function badPhone(res: Response) {
-  res.status(400).json({ error: { field: 'phone', code: 'INVALID_PHONE', message: '请输入11位手机号' } });
+  res.status(400).json({
+    error: {
+      field: 'phone',
+      code: 'INVALID_PHONE',
+      message: '请输入11位手机号，港澳台及海外号码请加国家或地区区号（如 +852）',
+    },
+  });
 }
 
 function failed(logger: Logger, res: Response, error: unknown) {

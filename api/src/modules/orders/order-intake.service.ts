@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { NormalizedOrder } from '../../domain/intake/normalized-order.js';
+import type { FieldError } from '../../domain/shared/result.js';
 import { inTransaction } from '../../infra/db/transaction.js';
 import { enqueueOutbox } from '../../infra/outbox/outbox.js';
 import { type LiveEvent, liveEventsEntry } from '../../infra/pubsub/live-events.js';
@@ -47,6 +48,7 @@ export async function ingestOrders(
     );
     const changed = upserted.filter((row) => row.outcome !== 'UNCHANGED');
     await appendHistory(client, changed, receivedAt);
+    if (options.warnings) await appendWarnings(client, upserted, options.warnings, receivedAt);
     await enqueueOutbox(client, liveEventsEntry('ORDER_UPDATED', changed.map(orderUpdatedEvent(receivedAt))));
     if (routing) {
       const written = upserted.flatMap((row, index) =>
@@ -67,6 +69,12 @@ export interface IngestOptions {
    * @default false
    */
   backfill?: boolean;
+  /**
+   * One list per order (figures a channel may legitimately have, unknown fields): each created or
+   * updated order with any gets an `INTAKE_WARNING` row in its history, so a person sees them in
+   * the timeline, not only the caller in the answer. @default none
+   */
+  warnings?: readonly (readonly FieldError[])[];
 }
 
 interface UpsertedRow extends IntakeResult {
@@ -263,6 +271,43 @@ async function appendHistory(client: pg.PoolClient, rows: readonly UpsertedRow[]
       receivedAt.toISOString(),
       rows.map((r) => (r.outcome === 'CREATED' ? 'APPLIED' : 'RECORDED')),
       rows.map((r) => (r.outcome === 'CREATED' ? r.state : null)),
+    ],
+  );
+}
+
+/** Longest reason written for an intake warning row; the payload keeps every warning. */
+const MAX_WARNING_REASON = 500;
+
+async function appendWarnings(
+  client: pg.PoolClient,
+  rows: readonly UpsertedRow[],
+  warnings: readonly (readonly FieldError[])[],
+  receivedAt: Date,
+) {
+  const noted = rows.flatMap((row, i) =>
+    row.outcome !== 'UNCHANGED' && row.orderId !== '' && (warnings[i]?.length ?? 0) > 0
+      ? [{ row, warnings: warnings[i] }]
+      : [],
+  );
+  if (noted.length === 0) return;
+  await client.query(
+    `insert into order_event (order_id, source, type, idempotency_key, occurred_at, received_at, outcome, reason, payload)
+     select t.order_id, 'CHANNEL', 'INTAKE_WARNING', t.key, t.occurred_at, $5, 'RECORDED', t.reason, t.payload
+       from unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $6::jsonb[])
+         as t(order_id, key, occurred_at, reason, payload)
+     on conflict (order_id, idempotency_key) do nothing`,
+    [
+      noted.map((n) => n.row.orderId),
+      noted.map((n) => `intake-warning:${n.row.sourceUpdatedAt.toISOString()}`),
+      noted.map((n) => n.row.sourceUpdatedAt.toISOString()),
+      noted.map((n) =>
+        n.warnings
+          .map((w) => `${w.code} ${w.field}`)
+          .join('; ')
+          .slice(0, MAX_WARNING_REASON),
+      ),
+      receivedAt.toISOString(),
+      noted.map((n) => JSON.stringify({ warnings: n.warnings })),
     ],
   );
 }

@@ -21,7 +21,9 @@ export interface SubmittedOrderResult {
   state: string;
   /**
    * What was taken in only in part: a channel status the order could not take (STATUS_NOT_TAKEN)
-   * or not yet (STATUS_PENDING), with the reason; the status is kept in the order's history.
+   * or not yet (STATUS_PENDING), with the reason (the status is kept in the order's history);
+   * figures that differ as the channel allows (totals-check.ts); fields the channel's format does
+   * not have (UNKNOWN_FIELD, at most `MAX_UNKNOWN_FIELD_WARNINGS` per order).
    */
   warnings: FieldError[];
 }
@@ -85,12 +87,15 @@ export async function submitChannelOrders(
     }
     const totals = checkTotals(parsed.value);
     if (totals.errors.length > 0) errors.push(...totals.errors.map(at(index)));
-    else accepted.push({ index, order: parsed.value, warnings: totals.warnings });
+    else accepted.push({ index, order: parsed.value, warnings: [...totals.warnings, ...parsed.warnings] });
   });
   const orders = accepted.map((a) => a.order);
   const routing =
     options.routing === false || orders.length === 0 ? undefined : await routeForIntake(pool, orders, now);
-  const written = await ingestOrders(pool, orders, now, routing, { backfill: options.backfill ?? false });
+  const written = await ingestOrders(pool, orders, now, routing, {
+    backfill: options.backfill ?? false,
+    warnings: accepted.map((a) => a.warnings),
+  });
   const results: SubmittedOrderResult[] = written.map((row, i) => ({
     index: accepted[i].index,
     orderId: row.orderId,

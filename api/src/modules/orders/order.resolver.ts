@@ -14,14 +14,19 @@ import {
 } from 'type-graphql';
 import type { GraphQLContext } from '../../app/context.js';
 import { canSeeChannel, type Viewer, visibleChannels } from '../../domain/auth/viewer.js';
-import { parseChineseMobile } from '../../domain/intake/parse-helpers.js';
+import { parseBuyerPhone } from '../../domain/intake/parse-helpers.js';
 import type { BusinessType, Channel, OrderState } from '../../domain/order/order-types.js';
 import { UserError } from '../../infra/graphql/user-error.type.js';
 import type { OrderUpdatedEvent } from '../../infra/pubsub/topics.js';
 import { ChannelEnum, OrderBuyerType, OrderType } from './order.type.js';
 import { buyerFor, seesBuyerInClear } from './order-buyer.js';
 import { OrderConnection, OrderEdge, OrderFilter, PageInfo } from './order-connection.type.js';
-import { OrderIntakeResultType, SubmitOrdersInput, SubmitOrdersPayload } from './order-intake.input.js';
+import {
+  OrderIntakeResultType,
+  SubmitOrdersInput,
+  SubmitOrdersPayload,
+  submittedPayloads,
+} from './order-intake.input.js';
 import { submitChannelOrders } from './order-intake.js';
 import {
   countOrders,
@@ -55,9 +60,12 @@ function listFilter(filter: OrderFilter | null | undefined, viewer: Viewer): Ord
           extensions: { code: 'FORBIDDEN', argument: 'filter.buyerPhone' },
         },
       );
-    const phone = parseChineseMobile(filter.buyerPhone, 'filter.buyerPhone');
+    const phone = parseBuyerPhone(filter.buyerPhone, 'filter.buyerPhone');
     if (!phone.ok)
-      throw badInput('filter.buyerPhone', 'filter.buyerPhone must be an 11-digit mainland mobile number.');
+      throw badInput(
+        'filter.buyerPhone',
+        'filter.buyerPhone must be an 11-digit mainland mobile number, or a number with its country code (+852…).',
+      );
     buyerPhone = phone.value;
   }
   return {
@@ -150,7 +158,7 @@ export class OrderResolver {
   @Authorized('OPS', 'orders:write')
   @Mutation(() => SubmitOrdersPayload, {
     description:
-      "Takes orders in a channel's own format into the pool. Idempotent per (channel, channel order no).",
+      "Takes orders into the pool: a channel's own JSON, or typed web shop orders. Idempotent per (channel, channel order no).",
   })
   async submitOrders(
     @Arg('input', () => SubmitOrdersInput) input: SubmitOrdersInput,
@@ -164,10 +172,16 @@ export class OrderResolver {
       };
       return Object.assign(new SubmitOrdersPayload(), { results: [], userErrors: [UserError.from(error)] });
     }
+    const submitted = submittedPayloads(input);
+    if (!submitted.ok)
+      return Object.assign(new SubmitOrdersPayload(), {
+        results: [],
+        userErrors: [UserError.from(submitted.error)],
+      });
     const { results, errors } = await submitChannelOrders(
       ctx.pool,
       input.channel as Channel,
-      input.orders,
+      submitted.payloads,
       ctx.now,
       { plausibleAt: ctx.now, backfill: input.backfill === true },
     );
@@ -178,7 +192,9 @@ export class OrderResolver {
           warnings: r.warnings.map((w) => UserError.from(w)),
         }),
       ),
-      userErrors: errors.map((e) => UserError.from(e)),
+      userErrors: errors.map((e) =>
+        UserError.from({ ...e, field: e.field.replace(/^orders(?=\[|$)/, submitted.list) }),
+      ),
     });
   }
 

@@ -26,8 +26,9 @@ export class RecordingSmsProvider implements SmsProvider {
   constructor(private readonly options: RecordingSmsProviderOptions = {}) {}
 
   async send(message: SmsSend): Promise<SmsOutcome> {
-    if (!/^1\d{10}$/.test(message.phone))
-      return { ok: false, error: 'not a mainland mobile number', retryable: false };
+    // A mainland mobile as its 11 digits, or a number elsewhere as E.164 (+852…).
+    if (!/^(?:1\d{10}|\+[1-9]\d{6,14})$/.test(message.phone))
+      return { ok: false, error: 'not a mobile number', retryable: false };
     this.sent.push(message);
     this.seq += 1;
     const masked = maskPhone(message.phone);
