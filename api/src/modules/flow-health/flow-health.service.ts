@@ -148,7 +148,8 @@ export class FlowHealthService {
             actor: 'system',
             actorId: null,
             reason: decision.reason,
-            // The rates the scope decided on: its own counting start.
+            // For the history and the alert: the platform's rates as it decided on them; for a
+            // channel, the whole window of every channel (its reason names its own rate).
             health: scope === null ? decided.platform.health : parseHealth(window, now, this.policy),
             autoResume: settings.autoResume,
             now,
