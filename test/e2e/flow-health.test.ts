@@ -44,6 +44,7 @@ function webshopOrder(garbage = false): Record<string, unknown> {
 }
 
 interface FlowHealthEvent {
+  channel: string | null;
   routingMode: string;
   previousMode: string;
   trigger: string;
@@ -52,9 +53,10 @@ interface FlowHealthEvent {
 }
 
 /**
- * The customer's outage, end to end in a running platform: the city database breaks, addresses
- * stop parsing, routing notices it is blind and pauses itself, tells the operations group and
- * subscribers, holds new orders; an operator resumes and the held orders are routed.
+ * The customer's outage, end to end in a running platform: the web shop's addresses stop
+ * parsing, routing notices that channel is blind and pauses it (the other channels go on), tells
+ * the operations group and subscribers, holds its new orders; an operator resumes the channel and
+ * the held orders are routed.
  */
 describe('routing notices it is blind: pause, alert, hold, resume', () => {
   let database: { url: string; drop(): Promise<void> };
@@ -129,7 +131,10 @@ describe('routing notices it is blind: pause, alert, hold, resume', () => {
     await new Promise<void>((resolve, reject) => {
       client.on('connected', () => resolve());
       client.subscribe(
-        { query: 'subscription { flowHealthChanged { routingMode previousMode trigger changedBy reason } }' },
+        {
+          query:
+            'subscription { flowHealthChanged { channel routingMode previousMode trigger changedBy reason } }',
+        },
         {
           next: (message) => events.push(message.data?.flowHealthChanged as unknown as FlowHealthEvent),
           error: (e) =>
@@ -153,14 +158,21 @@ describe('routing notices it is blind: pause, alert, hold, resume', () => {
       timeoutMs: 20_000,
       message: 'the flowHealthChanged PAUSED event',
     });
-    expect(paused).toMatchObject({ previousMode: 'ACTIVE', trigger: 'AUTOMATIC', changedBy: 'system' });
-    expect(paused.reason).toContain('暂停自动分配');
+    expect(paused).toMatchObject({
+      channel: 'WEBSHOP',
+      previousMode: 'ACTIVE',
+      trigger: 'AUTOMATIC',
+      changedBy: 'system',
+    });
+    expect(paused.reason).toContain('暂停该渠道自动分配（其他渠道照常）');
 
     const [alert] = await robot.waitForRequests(1, 20_000);
     expect(alert.path).toBe('/cgi-bin/webhook/send?key=e2e-ops');
     const content = (alert.body as { msgtype: string; markdown: { content: string } }).markdown.content;
     expect((alert.body as { msgtype: string }).msgtype).toBe('markdown');
-    expect(content.split('\n')[0]).toBe('## <font color="warning">订单自动分配已暂停</font>');
+    expect(content.split('\n')[0]).toBe(
+      '## <font color="warning">渠道 官网商城(WEBSHOP) 订单自动分配已暂停</font>',
+    );
     expect(content).toContain('> 官网商城(WEBSHOP)：<font color="warning">7.7%</font>（1/13）');
 
     // New orders are held, even those whose address parses.
@@ -169,35 +181,51 @@ describe('routing notices it is blind: pause, alert, hold, resume', () => {
       [null, 'ROUTING_PAUSED'],
       [null, 'ROUTING_PAUSED'],
     ]);
-    await waitFor(async () => (await metrics()).includes('orderops_routing_paused 1'), {
-      timeoutMs: 15_000,
-      message: 'orderops_routing_paused 1 at /metrics',
-    });
+    await waitFor(
+      async () => (await metrics()).includes('orderops_routing_channel_paused{channel="WEBSHOP"} 1'),
+      {
+        timeoutMs: 15_000,
+        message: 'orderops_routing_channel_paused{channel="WEBSHOP"} 1 at /metrics',
+      },
+    );
     const text = await metrics();
+    expect(text).toContain('orderops_routing_paused 0');
+    expect(text).toContain('orderops_routing_channel_paused{channel="TAOBAO"} 0');
     expect(text).toMatch(/orderops_address_parse_success_ratio\{channel="WEBSHOP"\} 0\.\d+/);
 
     const health = await graphql<{
       flowHealth: {
         routing: { mode: string };
+        channelRouting: { channel: string; mode: string; heldOrders: number }[];
         heldOrders: { reason: string; count: number }[];
         problems: string[];
       };
     }>(
       baseUrl,
-      '{ flowHealth { routing { mode } heldOrders { reason count } problems } }',
+      '{ flowHealth { routing { mode } channelRouting { channel mode heldOrders } heldOrders { reason count } problems } }',
       {},
       { authorization },
     );
-    expect(health.flowHealth.routing.mode).toBe('PAUSED');
+    expect(health.flowHealth.routing.mode).toBe('ACTIVE');
+    expect(health.flowHealth.channelRouting).toContainEqual({
+      channel: 'WEBSHOP',
+      mode: 'PAUSED',
+      heldOrders: 2,
+    });
+    expect(health.flowHealth.channelRouting).toContainEqual({
+      channel: 'TAOBAO',
+      mode: 'ACTIVE',
+      heldOrders: 0,
+    });
     expect(health.flowHealth.heldOrders).toContainEqual({ reason: 'ROUTING_PAUSED', count: 2 });
-    expect(health.flowHealth.problems[0]).toMatch(/^自动分配已暂停/);
+    expect(health.flowHealth.problems[0]).toMatch(/^渠道 官网商城\(WEBSHOP\) 自动分配已暂停/);
 
-    // The operator fixes the data and resumes: held orders are routed again.
+    // The operator fixes the data and resumes the channel: its held orders are routed again.
     const resumed = await graphql<{
       resumeRouting: { changed: boolean; reroutedOrders: number | null; routing: { mode: string } };
     }>(
       baseUrl,
-      'mutation { resumeRouting(note: "城市库已回滚") { changed reroutedOrders routing { mode } } }',
+      'mutation { resumeRouting(note: "城市库已回滚", channel: WEBSHOP) { changed reroutedOrders routing { mode } } }',
       {},
       { authorization },
     );
@@ -210,15 +238,23 @@ describe('routing notices it is blind: pause, alert, hold, resume', () => {
       timeoutMs: 20_000,
       message: 'the flowHealthChanged ACTIVE event',
     });
-    expect(active).toMatchObject({ previousMode: 'PAUSED', trigger: 'MANUAL', changedBy: 'admin' });
+    expect(active).toMatchObject({
+      channel: 'WEBSHOP',
+      previousMode: 'PAUSED',
+      trigger: 'MANUAL',
+      changedBy: 'admin',
+    });
     const requests = await robot.waitForRequests(2, 20_000);
     expect((requests[1].body as { markdown: { content: string } }).markdown.content.split('\n')[0]).toBe(
-      '## <font color="info">订单自动分配已恢复</font>',
+      '## <font color="info">渠道 官网商城(WEBSHOP) 订单自动分配已恢复</font>',
     );
-    await waitFor(async () => (await metrics()).includes('orderops_routing_paused 0'), {
-      timeoutMs: 15_000,
-      message: 'orderops_routing_paused 0 at /metrics',
-    });
+    await waitFor(
+      async () => (await metrics()).includes('orderops_routing_channel_paused{channel="WEBSHOP"} 0'),
+      {
+        timeoutMs: 15_000,
+        message: 'orderops_routing_channel_paused{channel="WEBSHOP"} 0 at /metrics',
+      },
+    );
 
     // The garbage parsed before the resume does not pause routing again.
     await new Promise((r) => setTimeout(r, 2500));

@@ -11,6 +11,7 @@ import {
   CustomerOtp,
   CustomerOtpRequest,
 } from '../modules/customer/customer-otp.entity.js';
+import { ChannelRoutingState } from '../modules/flow-health/channel-routing-state.entity.js';
 import { FlowHealthEvent } from '../modules/flow-health/flow-health-event.entity.js';
 import { FlowHealthState } from '../modules/flow-health/flow-health-state.entity.js';
 import { InvoiceRow } from '../modules/invoices/invoice.entity.js';
@@ -55,6 +56,7 @@ export const ENTITIES = [
   AddressParseStat,
   RoutingRuleHit,
   FlowHealthState,
+  ChannelRoutingState,
   FlowHealthEvent,
   SlaPolicyVersion,
   SlaStageRecord,

@@ -39,6 +39,11 @@ export interface Config {
   routingHealthWindowMinutes: number;
   /** Fewer parses than this in the window (overall or per channel) decide nothing. @default 20 */
   routingHealthMinSamples: number;
+  /**
+   * Channels (each with enough samples) below the threshold, with the overall rate below it too,
+   * that pause routing for the whole platform; fewer pause only themselves. @default 2
+   */
+  routingPlatformPauseChannels: number;
   /** Resume routing on its own once the rate recovers; otherwise an operator resumes. @default true */
   routingAutoResume: boolean;
   /** How often the worker checks the address-parse rate, in seconds. @default 30 */
@@ -238,6 +243,7 @@ export function parseConfig(env: Env, defaults: { processName: string; hostname:
     routingMinParseConfidence: ratioVar(env, 'ROUTING_MIN_PARSE_CONFIDENCE', 0.6),
     routingHealthWindowMinutes: intVar(env, 'ROUTING_HEALTH_WINDOW_MINUTES', 15, 1, 1440),
     routingHealthMinSamples: intVar(env, 'ROUTING_HEALTH_MIN_SAMPLES', 20, 1, 1_000_000),
+    routingPlatformPauseChannels: intVar(env, 'ROUTING_PLATFORM_PAUSE_CHANNELS', 2, 1, 100),
     routingAutoResume: boolVar(env, 'ROUTING_AUTO_RESUME', true),
     flowHealthCheckSeconds: intVar(env, 'FLOW_HEALTH_CHECK_SECONDS', 30, 1, 3600),
     pendingEventTtlHours: intVar(env, 'PENDING_EVENT_TTL_HOURS', 48, 1, 24 * 365),

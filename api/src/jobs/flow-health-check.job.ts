@@ -6,8 +6,8 @@ export const FLOW_HEALTH_CHECK_JOB = 'flow-health.check';
 
 /**
  * The address-parse health check as one recurring Agenda job (a single job row, whatever the
- * number of workers): reads the window, pauses or resumes routing on a change, and routes again
- * orders left held while routing is active.
+ * number of workers): reads the window, pauses or resumes routing (each channel, and the whole
+ * platform) on a change, and routes again orders left held where routing is active.
  */
 export async function scheduleFlowHealthCheck(
   agenda: Agenda,
@@ -17,9 +17,14 @@ export async function scheduleFlowHealthCheck(
     FLOW_HEALTH_CHECK_JOB,
     async () => {
       const outcome = await deps.service.check(new Date());
-      if (outcome.change)
+      for (const change of outcome.changes)
         deps.logger.info(
-          { changeId: outcome.change.id, routingMode: outcome.change.to, rerouted: outcome.rerouted },
+          {
+            changeId: change.id,
+            channel: change.channel ?? 'ALL',
+            routingMode: change.to,
+            rerouted: outcome.rerouted,
+          },
           'flow-health check changed the routing mode',
         );
     },

@@ -16,6 +16,7 @@ export function testSettings(overrides: Partial<FlowHealthSettings> = {}): FlowH
     resumeThreshold: 0.97,
     windowMinutes: 15,
     minSamples: 20,
+    platformMinChannels: 2,
     autoResume: true,
     checkEverySeconds: 30,
     opsWebhookUrl: null,
@@ -23,19 +24,24 @@ export function testSettings(overrides: Partial<FlowHealthSettings> = {}): FlowH
   };
 }
 
-/** A service whose re-routing only counts its calls (the real one is exercised separately). */
+/**
+ * A service whose re-routing only counts its calls (the real one is exercised separately):
+ * `reroutes` has the time of each, `reroutedChannels` the channels asked for (null: all).
+ */
 export function serviceWithCountingReroute(pool: pg.Pool, settings: FlowHealthSettings) {
   const reroutes: Date[] = [];
+  const reroutedChannels: (readonly Channel[] | null)[] = [];
   const service = new FlowHealthService({
     pool,
     settings,
     logger: silentLogger,
-    rerouteHeld: async (now) => {
+    rerouteHeld: async (now, channels) => {
       reroutes.push(now);
+      reroutedChannels.push(channels);
       return 3;
     },
   });
-  return { service, reroutes };
+  return { service, reroutes, reroutedChannels };
 }
 
 /** Adds address-parse outcomes to the minute `at` falls in, as order intake counts them. */

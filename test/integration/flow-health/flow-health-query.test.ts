@@ -79,7 +79,7 @@ describe('flowHealth, pauseRouting and resumeRouting over GraphQL', () => {
   afterAll(() => db?.close());
   beforeEach(async () => {
     await db.pool.query(
-      'truncate flow_health_state, flow_health_event, address_parse_stat, outbox_message, orders, order_event, routing_rule_hit cascade',
+      'truncate flow_health_state, channel_routing_state, flow_health_event, address_parse_stat, outbox_message, orders, order_event, routing_rule_hit cascade',
     );
     service = serviceWithCountingReroute(db.pool, testSettings({ minSamples: 100 })).service;
   });
@@ -187,7 +187,7 @@ describe('flowHealth, pauseRouting and resumeRouting over GraphQL', () => {
       autoResume: false,
     });
     expect(data!.flowHealth.problems[0]).toBe(
-      '自动分配已暂停（自 2026-11-25 13:50 起，ops-wang人工）：城市数据库更新失败。0 个新订单以 ROUTING_PAUSED 挂起，修复地址解析后请执行「恢复分配」(resumeRouting)，恢复后挂起订单自动重新分配。',
+      '全平台自动分配已暂停（自 2026-11-25 13:50 起，ops-wang人工）：城市数据库更新失败。0 个新订单以 ROUTING_PAUSED 挂起，修复地址解析后请执行「恢复分配」(resumeRouting)，恢复后挂起订单自动重新分配。',
     );
     expect(data!.flowHealth.problems[1]).toBe(
       '地址解析健康检查已 10分钟 未运行，解析失败时无法自动暂停分配：请确认 worker 进程在运行。',

@@ -49,13 +49,16 @@ describe('pause on blind routing, hold, resume and re-route', () => {
     const [routed] = await submit([webshopOrder()], T0);
     expect((await routing([routed]))[0]).toMatchObject({ group_id: 'east-china', hold_reason: null });
 
-    // The outage: addresses stop parsing; the check sees it and pauses.
+    // The outage: the web shop's addresses stop parsing; the check sees it and pauses that channel.
     await submit(
       Array.from({ length: 12 }, () => webshopOrder({ garbage: true })),
       at(5),
     );
     const check = await service.check(at(10));
-    expect(check.change).toMatchObject({ to: 'PAUSED', trigger: 'AUTOMATIC' });
+    expect(check.change).toBeNull();
+    expect(check.changes).toEqual([
+      expect.objectContaining({ channel: 'WEBSHOP', to: 'PAUSED', trigger: 'AUTOMATIC' }),
+    ]);
     expect(check.health.overall).toMatchObject({ total: 13, ok: 1 });
 
     // Orders arriving now are held, even those whose address parses.
@@ -71,8 +74,18 @@ describe('pause on blind routing, hold, resume and re-route', () => {
     expect(heldCount.rows[0].n).toBe(3);
 
     // Resuming routes every held order again: the readable ones get a group.
-    const resumed = await service.resume({ username: 'ops-li', userId: 'u-1' }, '城市库已回滚', at(60));
-    expect(resumed.change).toMatchObject({ from: 'PAUSED', to: 'ACTIVE', trigger: 'MANUAL' });
+    const resumed = await service.resume(
+      { username: 'ops-li', userId: 'u-1' },
+      '城市库已回滚',
+      at(60),
+      'WEBSHOP',
+    );
+    expect(resumed.change).toMatchObject({
+      channel: 'WEBSHOP',
+      from: 'PAUSED',
+      to: 'ACTIVE',
+      trigger: 'MANUAL',
+    });
     expect(resumed.rerouted).toBe(2);
     expect(resumed.rerouteError).toBeNull();
     expect((await routing(held)).map((o) => [o.group_id, o.hold_reason])).toEqual([
@@ -86,6 +99,6 @@ describe('pause on blind routing, hold, resume and re-route', () => {
     expect(rows[0].rerouted_orders).toBe(2);
 
     // The garbage parsed before the resume does not pause routing again.
-    expect((await service.check(at(70))).change).toBeNull();
+    expect((await service.check(at(70))).changes).toEqual([]);
   });
 });

@@ -209,6 +209,7 @@ describe('status freshness', () => {
         resumeThreshold: 0.97,
         windowMinutes: 15,
         minSamples: 20,
+        platformMinChannels: 2,
         autoResume: true,
         checkEverySeconds: 30,
         opsWebhookUrl,

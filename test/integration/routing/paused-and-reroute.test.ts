@@ -181,6 +181,39 @@ describe('paused routing and re-routing', () => {
     await setRoutingMode(db, 'ACTIVE');
   });
 
+  it("holds only the paused channel's new orders, and re-routing keeps them held until it resumes", async () => {
+    const pauseChannel = (channel: string, mode: 'ACTIVE' | 'PAUSED') =>
+      db.pool.query(
+        `insert into channel_routing_state (channel, routing_mode) values ($1, $2)
+         on conflict (channel) do update set routing_mode = excluded.routing_mode`,
+        [channel, mode],
+      );
+    // Another channel paused: the web shop is routed.
+    await pauseChannel('TAOBAO', 'PAUSED');
+    const [routed] = await submit(db, [{}], RESUMED_AT);
+    expect((await routingOf(db, routed.orderId)).group_id).toBe('east-china');
+
+    await pauseChannel('WEBSHOP', 'PAUSED');
+    const [held] = await submit(db, [{}], RESUMED_AT);
+    expect(await routingOf(db, held.orderId)).toMatchObject({
+      group_id: null,
+      hold_reason: 'ROUTING_PAUSED',
+      routing_reason:
+        '渠道 官网商城(WEBSHOP) 自动分配已暂停[ROUTING_PAUSED]，订单暂不分配；该渠道恢复分配后重新分配',
+    });
+    expect(await rerouteOrders(db.pool, { orderIds: [held.orderId] }, RESUMED_AT)).toMatchObject({
+      stillHeld: 1,
+      released: 0,
+    });
+
+    await pauseChannel('WEBSHOP', 'ACTIVE');
+    expect(
+      await rerouteOrders(db.pool, { holdReason: 'ROUTING_PAUSED', channels: ['WEBSHOP'] }, RESUMED_AT),
+    ).toMatchObject({ evaluated: 1, released: 1 });
+    expect((await routingOf(db, held.orderId)).group_id).toBe('east-china');
+    await pauseChannel('TAOBAO', 'ACTIVE');
+  });
+
   it('moves routed orders to follow new rules, through the mutation, in batches', async () => {
     const many = await submit(
       db,

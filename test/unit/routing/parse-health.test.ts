@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../../api/src/domain/order/order-types.js';
 import {
   createParseHealthState,
-  decideRoutingMode,
   type ParseHealthState,
   parseHealth,
   recordParse,
@@ -26,7 +25,7 @@ describe('parseHealth', () => {
       byChannel: {},
       channelsBelowThreshold: [],
       belowThreshold: false,
-      policy: { windowMinutes: 15, threshold: 0.95, minSamples: 20 },
+      policy: { windowMinutes: 15, threshold: 0.95, minSamples: 20, platformMinChannels: 2 },
     });
   });
 
@@ -40,8 +39,9 @@ describe('parseHealth', () => {
       TAOBAO: { total: 20, ok: 18, rate: 0.9 },
       JD: { total: 10, ok: 10, rate: 1 },
     });
-    expect(health.belowThreshold).toBe(true);
     expect(health.channelsBelowThreshold).toEqual(['TAOBAO']);
+    // One channel below, however low the overall rate, is not a drop across channels.
+    expect(health.belowThreshold).toBe(false);
   });
 
   it('lets samples fall out of the window: the current minute and the 14 before it count', () => {
@@ -61,11 +61,34 @@ describe('parseHealth', () => {
 
   it('needs minSamples before calling a scope below threshold', () => {
     const s = record(createParseHealthState(), minutes(0), 0, 19);
-    expect(parseHealth(s, minutes(0)).belowThreshold).toBe(false);
+    expect(parseHealth(s, minutes(0)).channelsBelowThreshold).toEqual([]);
     expect(
       parseHealth(recordParse(s, { channel: 'TAOBAO', ok: false, at: minutes(0) }), minutes(0))
-        .belowThreshold,
-    ).toBe(true);
+        .channelsBelowThreshold,
+    ).toEqual(['TAOBAO']);
+  });
+
+  it('is below across channels only with platformMinChannels channels below and the overall rate too', () => {
+    let s = createParseHealthState();
+    s = record(s, minutes(0), 0, 20, 'TAOBAO');
+    expect(parseHealth(s, minutes(0)).belowThreshold).toBe(false);
+    expect(parseHealth(s, minutes(0), { platformMinChannels: 1 }).belowThreshold).toBe(true);
+    s = record(s, minutes(0), 0, 20, 'JD');
+    expect(parseHealth(s, minutes(0)).belowThreshold).toBe(true);
+    // Two small channels broken, a large one healthy: the overall rate holds, nothing pauses platform-wide.
+    s = record(s, minutes(0), 2000, 0, 'DOUYIN');
+    const health = parseHealth(s, minutes(0));
+    expect(health.channelsBelowThreshold).toEqual(['TAOBAO', 'JD']);
+    expect(health.belowThreshold).toBe(false);
+  });
+
+  it('leaves out minutes begun before countFrom', () => {
+    let s = createParseHealthState();
+    s = record(s, minutes(0), 0, 30);
+    s = record(s, minutes(5), 10, 0);
+    expect(parseHealth(s, minutes(6), {}, minutes(4, 30)).overall).toEqual({ total: 10, ok: 10, rate: 1 });
+    expect(parseHealth(s, minutes(6), {}, minutes(5)).overall.total).toBe(10);
+    expect(parseHealth(s, minutes(6), {}, null).overall.total).toBe(40);
   });
 
   it('flags one broken channel even when the overall rate looks healthy', () => {
@@ -75,7 +98,7 @@ describe('parseHealth', () => {
     const health = parseHealth(s, minutes(1));
     expect(health.overall.rate).toBeGreaterThan(0.95);
     expect(health.channelsBelowThreshold).toEqual(['DOUYIN']);
-    expect(health.belowThreshold).toBe(true);
+    expect(health.belowThreshold).toBe(false);
   });
 
   it('keeps memory bounded: one bucket per minute, none older than the retention', () => {
@@ -106,106 +129,6 @@ describe('parseHealth', () => {
     expect(() => parseHealth(s, T0, { windowMinutes: 31 })).toThrow(RangeError);
     expect(() => parseHealth(s, T0, { threshold: 0 })).toThrow(RangeError);
     expect(() => parseHealth(s, T0, { minSamples: 0 })).toThrow(RangeError);
-  });
-});
-
-describe('decideRoutingMode', () => {
-  /** Health at 02:10 with `ok` of `total` Taobao parses in the window. */
-  const healthOf = (ok: number, total: number) =>
-    parseHealth(record(createParseHealthState(), minutes(10), ok, total - ok), minutes(10));
-
-  it('pauses when the rate drops below the threshold with enough samples', () => {
-    expect(decideRoutingMode('ACTIVE', healthOf(90, 100), { autoResume: true })).toEqual({
-      mode: 'PAUSED',
-      changed: true,
-      reason:
-        '总体地址解析成功率 90.0%（90/100）；渠道 淘宝(TAOBAO) 地址解析成功率 90.0%（90/100），低于 95.0%，暂停自动分配',
-    });
-  });
-
-  it('never pauses on a handful of samples, however bad', () => {
-    expect(decideRoutingMode('ACTIVE', healthOf(0, 19), { autoResume: true })).toMatchObject({
-      mode: 'ACTIVE',
-      changed: false,
-    });
-  });
-
-  it('stays active at exactly the threshold', () => {
-    expect(decideRoutingMode('ACTIVE', healthOf(95, 100), { autoResume: true })).toMatchObject({
-      mode: 'ACTIVE',
-      changed: false,
-      reason: '近 15 分钟地址解析成功率 95.0%（95/100），正常',
-    });
-  });
-
-  it('does not resume between the threshold and the resume threshold (hysteresis)', () => {
-    expect(decideRoutingMode('PAUSED', healthOf(96, 100), { autoResume: true })).toEqual({
-      mode: 'PAUSED',
-      changed: false,
-      reason:
-        '总体地址解析成功率 96.0%（96/100）；渠道 淘宝(TAOBAO) 地址解析成功率 96.0%（96/100），未达到恢复阈值 97.0%，保持暂停',
-    });
-  });
-
-  it('resumes at the resume threshold, by default threshold + 2 points', () => {
-    expect(decideRoutingMode('PAUSED', healthOf(97, 100), { autoResume: true })).toEqual({
-      mode: 'ACTIVE',
-      changed: true,
-      reason: '近 15 分钟地址解析成功率 97.0%（97/100），达到恢复阈值 97.0%，自动恢复分配',
-    });
-    expect(
-      decideRoutingMode('PAUSED', healthOf(97, 100), { autoResume: true, resumeThreshold: 0.99 }).mode,
-    ).toBe('PAUSED');
-  });
-
-  it('never resumes on a handful of samples, however good', () => {
-    expect(decideRoutingMode('PAUSED', healthOf(19, 19), { autoResume: true })).toMatchObject({
-      mode: 'PAUSED',
-      changed: false,
-      reason: '近 15 分钟地址解析成功率 100.0%（19/19），样本不足 20，保持暂停',
-    });
-  });
-
-  it('without autoResume stays paused until an operator resumes', () => {
-    expect(decideRoutingMode('PAUSED', healthOf(100, 100), { autoResume: false })).toMatchObject({
-      mode: 'PAUSED',
-      changed: false,
-      reason: '近 15 分钟地址解析成功率 100.0%（100/100），已暂停，需人工恢复',
-    });
-  });
-
-  it('does not resume while one channel with enough samples is still below the resume threshold', () => {
-    let s = createParseHealthState();
-    s = record(s, minutes(0), 1000, 0, 'TAOBAO');
-    s = record(s, minutes(0), 24, 1, 'JD');
-    const decision = decideRoutingMode('PAUSED', parseHealth(s, minutes(1)), { autoResume: true });
-    expect(decision).toMatchObject({ mode: 'PAUSED', changed: false });
-    expect(decision.reason).toContain('渠道 京东(JD) 地址解析成功率 96.0%（24/25）');
-  });
-
-  it('does not flap when the rate wobbles around the threshold', () => {
-    let mode: 'ACTIVE' | 'PAUSED' = 'ACTIVE';
-    const modes: string[] = [];
-    for (const ok of [94, 95, 96, 94, 96, 95, 97, 96, 95]) {
-      mode = decideRoutingMode(mode, healthOf(ok, 100), { autoResume: true }).mode;
-      modes.push(mode);
-    }
-    expect(modes).toEqual([
-      'PAUSED',
-      'PAUSED',
-      'PAUSED',
-      'PAUSED',
-      'PAUSED',
-      'PAUSED',
-      'ACTIVE',
-      'ACTIVE',
-      'ACTIVE',
-    ]);
-  });
-
-  it('rejects a resume threshold below the pause threshold, which would flap', () => {
-    expect(() =>
-      decideRoutingMode('PAUSED', healthOf(97, 100), { autoResume: true, resumeThreshold: 0.9 }),
-    ).toThrow(RangeError);
+    expect(() => parseHealth(s, T0, { platformMinChannels: 0 })).toThrow(RangeError);
   });
 });

@@ -6,7 +6,11 @@ import type { Logger } from '../logging/logger.js';
 export interface OpsSnapshot {
   /** Address-parse success ratio over the health window; `channel: 'all'` is the overall rate. Absent without samples. */
   parseSuccess: Array<{ channel: string; ratio: number }>;
+  /** The whole platform's routing. */
   routingPaused: boolean;
+  /** Channels whose routing is paused on their own, out of `channelsKnown`. */
+  routingPausedChannels: string[];
+  channelsKnown: readonly string[];
   heldOrders: Array<{ reason: string; count: number }>;
   incomplete: Array<{ field: 'phone' | 'address_detail' | 'items'; count: number }>;
   /** Seconds since the last event of each source (`WMS`…) and the last order of each channel (`orders/TAOBAO`…). */
@@ -75,8 +79,20 @@ export function createPlatformMetrics(opts: {
       for (const { channel, ratio } of s.parseSuccess) g.set({ channel }, ratio);
     },
   );
-  gauge('orderops_routing_paused', 'Whether routing is paused (1) or active (0).', [], (g, s) =>
-    g.set(s.routingPaused ? 1 : 0),
+  gauge(
+    'orderops_routing_paused',
+    'Whether routing is paused for the whole platform (1) or not (0).',
+    [],
+    (g, s) => g.set(s.routingPaused ? 1 : 0),
+  );
+  gauge(
+    'orderops_routing_channel_paused',
+    'Whether routing is paused for a channel on its own (1) or not (0).',
+    ['channel'],
+    (g, s) => {
+      for (const channel of s.channelsKnown)
+        g.set({ channel }, s.routingPausedChannels.includes(channel) ? 1 : 0);
+    },
   );
   gauge('orderops_orders_held', 'Orders held back from processing, by hold reason.', ['reason'], (g, s) => {
     for (const { reason, count } of s.heldOrders) g.set({ reason }, count);

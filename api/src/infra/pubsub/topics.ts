@@ -20,6 +20,8 @@ export interface FlowHealthChangedEvent {
   eventId: string;
   /** The history row (`flow_health_event.id`) of the change. */
   changeId: string;
+  /** The channel whose routing changed; null for the whole platform. */
+  channel: string | null;
   routingMode: 'ACTIVE' | 'PAUSED';
   previousMode: 'ACTIVE' | 'PAUSED';
   trigger: 'AUTOMATIC' | 'MANUAL';

@@ -1,10 +1,12 @@
-import { CHANNELS } from '../../domain/order/order-types.js';
+import { CHANNELS, type Channel } from '../../domain/order/order-types.js';
 import type { ParseHealth, ParseRate, RoutingMode } from '../../domain/routing/parse-health.js';
 import { CHANNEL_LABELS } from '../../domain/routing/routing-rule.js';
 import { formatShanghai } from '../../domain/sla/business-time.js';
 import type { FlowHealthTrigger } from './flow-health-event.entity.js';
 
 export interface RoutingChangeFacts {
+  /** The channel whose routing changed; null for the whole platform. */
+  channel: Channel | null;
   toMode: RoutingMode;
   trigger: FlowHealthTrigger;
   /** `system` or the staff username. */
@@ -18,17 +20,20 @@ export interface RoutingChangeFacts {
 }
 
 /**
- * The operations-group alert for a pause or a resume, as WeCom markdown: what happened, why, who,
- * when (Shanghai time), the success rate overall and per channel, and what to do. No personal data.
+ * The operations-group alert for a pause or a resume of the whole platform or of one channel, as
+ * WeCom markdown: what happened, why, who, when (Shanghai time), the success rate overall and per
+ * channel, and what to do. No personal data.
  */
 export function routingChangeAlert(facts: RoutingChangeFacts): string {
   const { health } = facts;
   const { threshold, windowMinutes } = health.policy;
   const paused = facts.toMode === 'PAUSED';
+  const scope = facts.channel ? `渠道 ${CHANNEL_LABELS[facts.channel]}(${facts.channel}) ` : '全平台';
+  const whose = facts.channel ? '该渠道的新订单' : '所有渠道的新订单';
   const lines = [
     paused
-      ? '## <font color="warning">订单自动分配已暂停</font>'
-      : '## <font color="info">订单自动分配已恢复</font>',
+      ? `## <font color="warning">${scope}订单自动分配已暂停</font>`
+      : `## <font color="info">${scope}订单自动分配已恢复</font>`,
     `> 原因：${facts.reason}`,
     `> 操作：${facts.trigger === 'AUTOMATIC' ? '系统自动' : `${facts.actor}（人工）`}`,
     `> 时间：${formatShanghai(facts.at)}（北京时间）`,
@@ -41,12 +46,14 @@ export function routingChangeAlert(facts: RoutingChangeFacts): string {
     ),
     '',
     paused
-      ? `新订单以 ROUTING_PAUSED 挂起，暂不自动分配。请检查城市数据库更新与地址解析；${
+      ? `${whose}以 ROUTING_PAUSED 挂起，暂不自动分配${facts.channel ? '，其他渠道照常分配' : ''}。请检查${
+          facts.channel ? '该渠道推送的收货地址' : '城市数据库更新与地址解析'
+        }；${
           facts.autoResume
             ? `成功率回到 ${percent(facts.resumeThreshold)} 及以上时自动恢复`
             : '修复后请在中台执行「恢复分配」'
         }，恢复后挂起的订单会自动重新分配。`
-      : '以 ROUTING_PAUSED 挂起的订单正在重新分配。',
+      : `${facts.channel ? '该渠道' : ''}以 ROUTING_PAUSED 挂起的订单正在重新分配。`,
   ];
   return lines.join('\n');
 }

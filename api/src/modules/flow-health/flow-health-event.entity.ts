@@ -8,11 +8,16 @@ export interface ParseHealthSnapshot {
   windowMinutes: number;
   threshold: number;
   minSamples: number;
+  /** Absent in changes recorded before channels paused on their own. */
+  platformMinChannels?: number;
   overall: { total: number; ok: number; rate: number | null };
   byChannel: Record<string, { total: number; ok: number; rate: number | null }>;
 }
 
-/** History of routing pauses and resumes: who or what changed it, when and why. Append-only. */
+/**
+ * History of routing pauses and resumes, of the whole platform or of one channel: who or what
+ * changed it, when and why. Append-only.
+ */
 @Entity({ tableName: 'flow_health_event' })
 @Index({ name: 'flow_health_event_occurred_idx', properties: ['occurredAt'] })
 export class FlowHealthEvent {
@@ -21,6 +26,10 @@ export class FlowHealthEvent {
 
   @Property({ type: 'timestamptz' })
   occurredAt!: Date;
+
+  /** The channel whose routing changed; null for the whole platform. */
+  @Property({ type: 'text', nullable: true })
+  channel!: string | null;
 
   @Property({ type: 'text' })
   fromMode!: RoutingMode;

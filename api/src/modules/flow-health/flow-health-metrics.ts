@@ -17,7 +17,7 @@ export async function loadOpsSnapshot(
   now: Date,
 ): Promise<OpsSnapshot> {
   const [state, parse, completeness, activity, ruleHits, held, outbox] = await Promise.all([
-    service.state(),
+    service.states(),
     service.parseHealth(now),
     loadCompleteness(pool),
     loadActivity(pool),
@@ -34,7 +34,9 @@ export async function loadOpsSnapshot(
   const age = (at: Date) => Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000));
   return {
     parseSuccess,
-    routingPaused: state.mode === 'PAUSED',
+    routingPaused: state.platform.mode === 'PAUSED',
+    routingPausedChannels: CHANNELS.filter((c) => state.channels[c].mode === 'PAUSED'),
+    channelsKnown: CHANNELS,
     heldOrders: held,
     incomplete: [
       { field: 'phone', count: completeness.missingPhone },

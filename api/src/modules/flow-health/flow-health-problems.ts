@@ -2,7 +2,7 @@ import { formatChineseDuration } from '../../domain/order/order-labels.js';
 import { CHANNELS } from '../../domain/order/order-types.js';
 import { CHANNEL_LABELS } from '../../domain/routing/routing-rule.js';
 import { formatShanghai } from '../../domain/sla/business-time.js';
-import { ROUTING_PAUSED } from './flow-health.service.js';
+import { ROUTING_PAUSED, type RoutingState } from './flow-health.service.js';
 import { percent } from './flow-health-alert.js';
 import type { FlowHealthReport } from './flow-health-report.js';
 import type { FlowHealthSettings } from './flow-health-settings.js';
@@ -20,23 +20,38 @@ const EXTERNAL_SOURCES = ['PAYMENT', 'WMS', 'TMS', 'CRM'];
 export function describeProblems(report: FlowHealthReport, settings: FlowHealthSettings): string[] {
   const problems: string[] = [];
   const now = report.checkedAt;
-  const { routing, parse } = report;
+  const { parse } = report;
+  const routing = report.routing.platform;
   const held = new Map(report.heldOrders.map((h) => [h.reason, h.count]));
   const heldPaused = held.get(ROUTING_PAUSED) ?? 0;
+  const who = (state: RoutingState) =>
+    state.changedBy === 'system' ? '系统自动' : `${state.changedBy ?? '未知'}人工`;
+  const since = (state: RoutingState) =>
+    state.changedAt ? `自 ${formatShanghai(state.changedAt)} 起，` : '';
+  const next = (state: RoutingState, fix: string) =>
+    state.autoResume && settings.autoResume
+      ? `地址解析成功率回到 ${percent(settings.resumeThreshold)} 及以上时自动恢复；修复后也可直接执行「恢复分配」`
+      : `${fix}后请执行「恢复分配」(resumeRouting)`;
 
   if (routing.mode === 'PAUSED') {
-    const who = routing.changedBy === 'system' ? '系统自动' : `${routing.changedBy ?? '未知'}人工`;
-    const since = routing.changedAt ? `自 ${formatShanghai(routing.changedAt)} 起` : '';
-    const next =
-      routing.autoResume && settings.autoResume
-        ? `地址解析成功率回到 ${percent(settings.resumeThreshold)} 及以上时自动恢复；修复后也可直接执行「恢复分配」`
-        : '修复地址解析后请执行「恢复分配」(resumeRouting)';
     problems.push(
-      `自动分配已暂停（${since}，${who}）：${routing.reason ?? ''}。${heldPaused} 个新订单以 ROUTING_PAUSED 挂起，${next}，恢复后挂起订单自动重新分配。`,
+      `全平台自动分配已暂停（${since(routing)}${who(routing)}）：${routing.reason ?? ''}。${heldPaused} 个新订单以 ROUTING_PAUSED 挂起，${next(routing, '修复地址解析')}，恢复后挂起订单自动重新分配。`,
     );
-  } else if (heldPaused > 0) {
+  }
+  let heldWhereActive = heldPaused;
+  for (const channel of CHANNELS) {
+    const state = report.routing.channels[channel];
+    const heldHere = report.pausedHeldByChannel[channel] ?? 0;
+    if (state.mode !== 'PAUSED') continue;
+    heldWhereActive -= heldHere;
+    const label = `${CHANNEL_LABELS[channel]}(${channel})`;
     problems.push(
-      `自动分配已恢复，但仍有 ${heldPaused} 个订单以 ROUTING_PAUSED 挂起：下一次健康检查会重新分配，也可再次执行「恢复分配」。`,
+      `渠道 ${label} 自动分配已暂停（${since(state)}${who(state)}）：${state.reason ?? ''}。该渠道 ${heldHere} 个新订单以 ROUTING_PAUSED 挂起，其他渠道照常分配；${next(state, `核对该渠道推送的地址`)}（resumeRouting(channel: ${channel})），恢复后该渠道挂起订单自动重新分配。`,
+    );
+  }
+  if (routing.mode === 'ACTIVE' && heldWhereActive > 0) {
+    problems.push(
+      `自动分配已恢复，但仍有 ${heldWhereActive} 个订单以 ROUTING_PAUSED 挂起：下一次健康检查会重新分配，也可再次执行「恢复分配」。`,
     );
   }
 
@@ -55,10 +70,13 @@ export function describeProblems(report: FlowHealthReport, settings: FlowHealthS
       const few = r.total < settings.minSamples ? `，样本不足 ${settings.minSamples}，暂不暂停` : '';
       scopes.push(`${label} ${percent(r.rate)}（${r.ok}/${r.total}${few}）`);
     };
-    describe('总体', parse.overall);
+    // A channel paused on its own drags the overall rate down without pausing the others.
+    if (CHANNELS.every((c) => report.routing.channels[c].mode === 'ACTIVE')) describe('总体', parse.overall);
     for (const channel of CHANNELS) {
       const rate = parse.byChannel[channel];
-      if (rate) describe(`${CHANNEL_LABELS[channel]}(${channel})`, rate);
+      // A paused channel is described above.
+      if (rate && report.routing.channels[channel].mode === 'ACTIVE')
+        describe(`${CHANNEL_LABELS[channel]}(${channel})`, rate);
     }
     if (scopes.length > 0)
       problems.push(

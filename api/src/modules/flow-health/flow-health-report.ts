@@ -3,7 +3,7 @@ import { CHANNELS, type Channel, EVENT_SOURCES } from '../../domain/order/order-
 import type { ParseHealth } from '../../domain/routing/parse-health.js';
 import { businessDate } from '../../domain/sla/business-time.js';
 import { WECOM_MESSAGE_TOPIC } from '../wecom/wecom-outbox.js';
-import type { FlowHealthService, RoutingState } from './flow-health.service.js';
+import { type FlowHealthService, ROUTING_PAUSED, type RoutingStates } from './flow-health.service.js';
 import type { FlowHealthEvent } from './flow-health-event.entity.js';
 
 /** Orders still to be fulfilled: not yet handed to a carrier and not cancelled. */
@@ -65,6 +65,7 @@ export interface OutboxCounts {
 export type FlowHealthChangeRow = Pick<
   FlowHealthEvent,
   | 'id'
+  | 'channel'
   | 'occurredAt'
   | 'fromMode'
   | 'toMode'
@@ -77,7 +78,10 @@ export type FlowHealthChangeRow = Pick<
 
 export interface FlowHealthReport {
   checkedAt: Date;
-  routing: RoutingState;
+  /** The whole platform's routing and each channel's. */
+  routing: RoutingStates;
+  /** Open orders held with ROUTING_PAUSED, per channel (channels with none left out). */
+  pausedHeldByChannel: Partial<Record<Channel, number>>;
   parse: ParseHealth;
   completeness: Completeness;
   eventSources: SourceActivity[];
@@ -109,8 +113,9 @@ export async function loadFlowHealthReport(
     outbox,
     recentChanges,
     pendingEvents,
+    pausedHeldByChannel,
   ] = await Promise.all([
-    service.state(),
+    service.states(),
     service.parseHealth(now),
     loadCompleteness(pool),
     loadActivity(pool),
@@ -119,10 +124,12 @@ export async function loadFlowHealthReport(
     loadOutboxCounts(pool),
     loadRecentChanges(pool, 10),
     loadPendingEvents(pool),
+    loadPausedHeldByChannel(pool),
   ]);
   return {
     checkedAt: now,
     routing,
+    pausedHeldByChannel,
     parse,
     completeness,
     ...activity,
@@ -207,6 +214,16 @@ export async function loadHeldOrders(db: pg.Pool): Promise<HeldOrders[]> {
   return rows.map((r) => ({ reason: r.reason, count: Number(r.count) }));
 }
 
+/** Open orders held with ROUTING_PAUSED, per channel. */
+export async function loadPausedHeldByChannel(db: pg.Pool): Promise<Partial<Record<Channel, number>>> {
+  const { rows } = await db.query<{ channel: Channel; count: string }>(
+    `select channel, count(*) as count from orders
+      where hold_reason = $1 and state = any($2::text[]) group by channel`,
+    [ROUTING_PAUSED, OPEN_STATES],
+  );
+  return Object.fromEntries(rows.map((r) => [r.channel, Number(r.count)]));
+}
+
 /** Read through the partial index of waiting events: as cheap as there are few of them. */
 export async function loadPendingEvents(db: pg.Pool): Promise<PendingEvents> {
   const { rows } = await db.query<{ events: string; orders: string; oldest: Date | null }>(
@@ -238,6 +255,7 @@ export async function loadOutboxCounts(db: pg.Pool): Promise<OutboxCounts> {
 export async function loadRecentChanges(db: pg.Pool, limit: number): Promise<FlowHealthChangeRow[]> {
   const { rows } = await db.query<{
     id: string;
+    channel: string | null;
     occurred_at: Date;
     from_mode: FlowHealthChangeRow['fromMode'];
     to_mode: FlowHealthChangeRow['toMode'];
@@ -248,13 +266,15 @@ export async function loadRecentChanges(db: pg.Pool, limit: number): Promise<Flo
     rerouted_orders: number | null;
     rate: string | null;
   }>(
-    `select id, occurred_at, from_mode, to_mode, trigger, actor, reason, alert_target, rerouted_orders,
-            parse_health->'overall'->>'rate' as rate
+    `select id, channel, occurred_at, from_mode, to_mode, trigger, actor, reason, alert_target, rerouted_orders,
+            case when channel is null then parse_health->'overall'->>'rate'
+                 else parse_health->'byChannel'->channel->>'rate' end as rate
        from flow_health_event order by occurred_at desc, id desc limit $1`,
     [limit],
   );
   return rows.map((r) => ({
     id: r.id,
+    channel: r.channel,
     occurredAt: r.occurred_at,
     fromMode: r.from_mode,
     toMode: r.to_mode,

@@ -8,6 +8,8 @@ export interface FlowHealthSettings {
   resumeThreshold: number;
   windowMinutes: number;
   minSamples: number;
+  /** Channels below the threshold (with the overall rate) that pause the whole platform. */
+  platformMinChannels: number;
   /** Whether an automatic pause may end on its own. */
   autoResume: boolean;
   /** How often the worker runs the check, in seconds. */
@@ -22,6 +24,7 @@ export function flowHealthSettings(config: Config): FlowHealthSettings {
     resumeThreshold: Math.min(1, config.routingParseThreshold + 0.02),
     windowMinutes: config.routingHealthWindowMinutes,
     minSamples: config.routingHealthMinSamples,
+    platformMinChannels: config.routingPlatformPauseChannels,
     autoResume: config.routingAutoResume,
     checkEverySeconds: config.flowHealthCheckSeconds,
     opsWebhookUrl: config.opsWecomWebhookUrl,

@@ -1,12 +1,15 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GraphQLContext } from '../../app/context.js';
-import { CHANNELS } from '../../domain/order/order-types.js';
+import { CHANNELS, type Channel } from '../../domain/order/order-types.js';
+import { routesChannel } from '../../domain/routing/parse-health.js';
 import { UserError } from '../../infra/graphql/user-error.type.js';
 import type { FlowHealthChangedEvent } from '../../infra/pubsub/topics.js';
+import { ChannelEnum } from '../orders/order.type.js';
 import type { FreshnessMonitor } from '../reports/freshness-monitor.js';
 import { webhookStats } from '../webhooks/webhook-stats.js';
 import type { FlowHealthService, ManualOutcome, RoutingState } from './flow-health.service.js';
 import {
+  ChannelRoutingStatusType,
   FlowHealthChangedEventType,
   FlowHealthType,
   RoutingModePayload,
@@ -39,18 +42,29 @@ export class FlowHealthResolver {
     const rate = (r: { total: number; ok: number; rate: number | null }) => ({ ...r });
     return Object.assign(new FlowHealthType(), {
       checkedAt: report.checkedAt,
-      routing: statusOf(report.routing),
+      routing: statusOf(report.routing.platform),
+      channelRouting: CHANNELS.map((channel) => {
+        const state = report.routing.channels[channel];
+        return Object.assign(new ChannelRoutingStatusType(), statusOf(state), {
+          channel,
+          lastCheckedAt: report.routing.platform.lastCheckedAt,
+          routesNewOrders: routesChannel(report.routing.platform.mode, state.mode),
+          heldOrders: report.pausedHeldByChannel[channel] ?? 0,
+        });
+      }),
       parseSuccess: {
         windowMinutes: settings.windowMinutes,
         threshold: settings.threshold,
         resumeThreshold: settings.resumeThreshold,
         minSamples: settings.minSamples,
+        platformMinChannels: settings.platformMinChannels,
         overall: rate(report.parse.overall),
         byChannel: CHANNELS.filter((c) => report.parse.byChannel[c]).map((channel) => ({
           channel,
           ...rate(report.parse.byChannel[channel]!),
         })),
         belowThreshold: report.parse.belowThreshold,
+        channelsBelowThreshold: report.parse.channelsBelowThreshold,
       },
       completeness: report.completeness,
       pendingEvents: report.pendingEvents,
@@ -70,11 +84,16 @@ export class FlowHealthResolver {
   @Authorized('OPS')
   @Mutation(() => RoutingModePayload, {
     description:
-      'Pauses routing: new orders are held with ROUTING_PAUSED until resumeRouting. Alerts the operations group (OPS).',
+      'Pauses routing for one channel, or for the whole platform without one: new orders (of that channel) are held with ROUTING_PAUSED until resumeRouting for the same scope. Alerts the operations group (OPS).',
   })
   async pauseRouting(
     @Arg('reason', () => String, { description: 'Why, for the history and the alert.' }) reason: string,
     @Ctx() ctx: FlowHealthContext,
+    @Arg('channel', () => ChannelEnum, {
+      nullable: true,
+      description: 'The channel to pause; without it, the whole platform.',
+    })
+    channel?: Channel | null,
   ): Promise<RoutingModePayload> {
     const text = reason.trim();
     const problem =
@@ -84,22 +103,32 @@ export class FlowHealthResolver {
           ? { field: 'reason', code: 'TOO_LONG', message: `at most ${MAX_REASON} characters` }
           : null;
     const service = serviceOf(ctx);
-    if (problem) return payload({ state: await service.state(), change: null, rerouted: null }, [problem]);
-    return payload(await service.pause(actorOf(ctx), text, ctx.now));
+    const scope = channel ?? null;
+    if (problem) {
+      const state = scope ? (await service.states()).channels[scope] : await service.state();
+      return payload(scope, { state, change: null, rerouted: null }, [problem]);
+    }
+    return payload(scope, await service.pause(actorOf(ctx), text, ctx.now, scope));
   }
 
   @Authorized('OPS')
   @Mutation(() => RoutingModePayload, {
     description:
-      'Resumes routing and routes again every order held with ROUTING_PAUSED. Alerts the operations group (OPS).',
+      'Resumes routing for one channel, or for the whole platform without one, and routes again the open orders held with ROUTING_PAUSED where routing is now active (a channel paused on its own stays paused when the platform resumes). Alerts the operations group (OPS).',
   })
   async resumeRouting(
     @Arg('note', () => String, { nullable: true, description: 'What was fixed, for the history.' })
     note: string | null | undefined,
     @Ctx() ctx: FlowHealthContext,
+    @Arg('channel', () => ChannelEnum, {
+      nullable: true,
+      description: 'The channel to resume; without it, the whole platform.',
+    })
+    channel?: Channel | null,
   ): Promise<RoutingModePayload> {
     const text = note?.trim().slice(0, MAX_REASON) || null;
-    const outcome = await serviceOf(ctx).resume(actorOf(ctx), text, ctx.now);
+    const scope = channel ?? null;
+    const outcome = await serviceOf(ctx).resume(actorOf(ctx), text, ctx.now, scope);
     const problems = outcome.rerouteError
       ? [
           {
@@ -112,17 +141,19 @@ export class FlowHealthResolver {
       : [];
     if (outcome.rerouteError)
       ctx.logger.error({ err: outcome.rerouteError }, 're-routing after resume failed');
-    return payload(outcome, problems);
+    return payload(scope, outcome, problems);
   }
 
   @Authorized(...STAFF)
   @Subscription(() => FlowHealthChangedEventType, {
     topics: 'FLOW_HEALTH_CHANGED',
-    description: 'Routing paused or resumed, automatically or by an operator (staff).',
+    description:
+      'Routing paused or resumed, for the whole platform or one channel, automatically or by an operator (staff).',
   })
   flowHealthChanged(@Root() event: FlowHealthChangedEvent): FlowHealthChangedEventType {
     return Object.assign(new FlowHealthChangedEventType(), {
       ...event,
+      channel: event.channel ?? null,
       occurredAt: new Date(event.occurredAt),
     });
   }
@@ -166,10 +197,12 @@ function statusOf(state: RoutingState): RoutingStatusType {
 }
 
 function payload(
+  channel: Channel | null,
   outcome: Pick<ManualOutcome, 'state' | 'change' | 'rerouted'>,
   problems: { field: string; code: string; message: string }[] = [],
 ): RoutingModePayload {
   return Object.assign(new RoutingModePayload(), {
+    channel,
     routing: statusOf(outcome.state),
     changed: outcome.change !== null,
     reroutedOrders: outcome.rerouted,

@@ -1,52 +1,56 @@
 import type pg from 'pg';
+import type { Channel } from '../../domain/order/order-types.js';
 import {
-  decideRoutingMode,
+  decideRoutingModes,
   type ParseHealth,
   type ParseHealthPolicy,
+  parseHealth,
   type RoutingMode,
   type RoutingModeDecision,
 } from '../../domain/routing/parse-health.js';
-import { markdownMessage } from '../../domain/wecom/wecom-message.js';
 import { inTransaction } from '../../infra/db/transaction.js';
 import type { Logger } from '../../infra/logging/logger.js';
-import { enqueueOutbox, type OutboxEntry } from '../../infra/outbox/outbox.js';
 import { LIVE_EVENT_OUTBOX_TOPICS } from '../../infra/pubsub/live-events.js';
-import type { FlowHealthChangedEvent } from '../../infra/pubsub/topics.js';
-import { wecomOutboxEntry } from '../wecom/wecom-outbox.js';
-import { routingChangeAlert } from './flow-health-alert.js';
+import { CLOSED_STATES } from '../routing/reroute.service.js';
 import type { FlowHealthTrigger } from './flow-health-event.entity.js';
 import type { FlowHealthSettings } from './flow-health-settings.js';
-import { readParseHealth, snapshotOf } from './parse-window.js';
+import { readParseHealth, readParseWindow } from './parse-window.js';
+import { recordRoutingChange } from './routing-change.js';
+import {
+  currentModes,
+  lockRoutingStates,
+  type RoutingScope,
+  type RoutingState,
+  type RoutingStates,
+  readRoutingStates,
+  routedChannels,
+  stateOf,
+} from './routing-state.store.js';
+
+export type { RoutingScope, RoutingState, RoutingStates } from './routing-state.store.js';
 
 /** Outbox topic that becomes the `FLOW_HEALTH_CHANGED` subscription event. */
 export const FLOW_HEALTH_CHANGED_TOPIC = LIVE_EVENT_OUTBOX_TOPICS.FLOW_HEALTH_CHANGED;
 
-/** The hold reason order intake gives new orders while routing is paused. */
+/** The hold reason order intake gives new orders while routing is paused for them. */
 export const ROUTING_PAUSED = 'ROUTING_PAUSED';
-
-export interface RoutingState {
-  mode: RoutingMode;
-  reason: string | null;
-  changedAt: Date | null;
-  changedBy: string | null;
-  autoResume: boolean;
-  lastCheckedAt: Date | null;
-}
 
 export interface FlowHealthDeps {
   pool: pg.Pool;
   settings: FlowHealthSettings;
   logger: Logger;
   /**
-   * Routes again every order held with `ROUTING_PAUSED`; answers how many were released, or null
-   * when that is not known.
+   * Routes again the open orders held with `ROUTING_PAUSED` (of these channels; all when null);
+   * answers how many were released, or null when that is not known.
    */
-  rerouteHeld: (now: Date) => Promise<number | null>;
+  rerouteHeld: (now: Date, channels: readonly Channel[] | null) => Promise<number | null>;
 }
 
 export interface RoutingChange {
   /** `flow_health_event.id` */
   id: string;
+  /** The channel whose routing changed; null for the whole platform. */
+  channel: Channel | null;
   from: RoutingMode;
   to: RoutingMode;
   trigger: FlowHealthTrigger;
@@ -54,14 +58,21 @@ export interface RoutingChange {
 }
 
 export interface CheckOutcome {
+  /** The whole platform's decision. */
   decision: RoutingModeDecision;
+  /** Each channel's decision, from its own parses. */
+  channelDecisions: Record<Channel, RoutingModeDecision>;
   health: ParseHealth;
+  /** The platform's change first, then the channels' in name order. */
+  changes: RoutingChange[];
+  /** The platform's change, if it changed (also in `changes`). */
   change: RoutingChange | null;
-  /** Orders routed again after this run (a resume, or ones left held while active). */
+  /** Orders routed again after this run (resumes, or ones left held where routing is active). */
   rerouted: number | null;
 }
 
 export interface ManualOutcome {
+  /** The scope asked about (the platform when no channel was named). */
   state: RoutingState;
   change: RoutingChange | null;
   rerouted: number | null;
@@ -76,10 +87,10 @@ interface Actor {
 }
 
 /**
- * Routing's eyes: pauses it when address parsing fails too often, resumes it (automatically when
- * allowed, or by an operator), and on every change records the history, the operations-group
- * alert and the subscription event in the same transaction as the new mode. A resume then routes
- * the held orders again, after the commit.
+ * Routing's eyes: pauses a channel whose address parsing fails too often, and the whole platform
+ * when it fails across channels; resumes them (automatically when allowed, or by an operator); on
+ * every change records the history, the operations-group alert and the subscription event in the
+ * same transaction as the new mode. A resume then routes the held orders again, after the commit.
  */
 export class FlowHealthService {
   constructor(private readonly deps: FlowHealthDeps) {}
@@ -89,14 +100,18 @@ export class FlowHealthService {
   }
 
   get policy(): ParseHealthPolicy {
-    const { windowMinutes, threshold, minSamples } = this.deps.settings;
-    return { windowMinutes, threshold, minSamples };
+    const { windowMinutes, threshold, minSamples, platformMinChannels } = this.deps.settings;
+    return { windowMinutes, threshold, minSamples, platformMinChannels };
   }
 
-  /** The current mode (ACTIVE when nothing was ever recorded). */
+  /** The whole platform's mode (ACTIVE when nothing was ever recorded). */
   async state(): Promise<RoutingState> {
-    const { rows } = await this.deps.pool.query<StateRow>(`${SELECT_STATE} where id = 1`);
-    return rows[0] ? toState(rows[0]) : INITIAL_STATE;
+    return (await this.states()).platform;
+  }
+
+  /** The platform's mode and every channel's. */
+  states(): Promise<RoutingStates> {
+    return readRoutingStates(this.deps.pool);
   }
 
   /** The address-parse success rate over the window, as the check sees it. */
@@ -104,50 +119,69 @@ export class FlowHealthService {
     return readParseHealth(this.deps.pool, now, this.policy);
   }
 
-  /** One run of the automatic check (the `flow-health.check` job). */
+  /** One run of the automatic check (the `flow-health.check` job), for every scope. */
   async check(now: Date): Promise<CheckOutcome> {
     const { settings } = this.deps;
     const outcome = await this.transaction(async (tx) => {
-      const state = await lockState(tx);
-      // After a resume, parses made before it no longer count towards pausing again.
-      const health = await readParseHealth(
-        tx,
-        now,
-        this.policy,
-        state.mode === 'ACTIVE' ? state.changedAt : null,
-      );
-      const decision = decideRoutingMode(state.mode, health, {
-        autoResume: state.autoResume && settings.autoResume,
+      const states = await lockRoutingStates(tx);
+      const window = await readParseWindow(tx, now, settings.windowMinutes);
+      const decided = decideRoutingModes(window, now, currentModes(states), {
+        autoResume: settings.autoResume,
         resumeThreshold: settings.resumeThreshold,
+        policy: this.policy,
       });
       await tx.query('update flow_health_state set last_checked_at = $1 where id = 1', [now]);
-      if (!decision.changed) return { decision, health, change: null };
-      const change = await this.applyChange(tx, {
-        from: state.mode,
-        to: decision.mode,
-        trigger: 'AUTOMATIC',
-        actor: 'system',
-        actorId: null,
-        reason: decision.reason,
-        health,
-        autoResume: settings.autoResume,
-        now,
-      });
-      return { decision, health, change };
+      const changes: RoutingChange[] = [];
+      const scopes: [RoutingScope, RoutingModeDecision][] = [
+        [null, decided.platform],
+        ...Object.entries(decided.channels).map(
+          ([c, d]) => [c as Channel, d] as [Channel, RoutingModeDecision],
+        ),
+      ];
+      for (const [scope, decision] of scopes) {
+        if (!decision.changed) continue;
+        changes.push(
+          await this.applyChange(tx, scope, {
+            from: stateOf(states, scope).mode,
+            to: decision.mode,
+            trigger: 'AUTOMATIC',
+            actor: 'system',
+            actorId: null,
+            reason: decision.reason,
+            // For the history and the alert: the platform's rates as it decided on them; for a
+            // channel, the whole window of every channel (its reason names its own rate).
+            health: scope === null ? decided.platform.health : parseHealth(window, now, this.policy),
+            autoResume: settings.autoResume,
+            now,
+          }),
+        );
+      }
+      const channelDecisions = {} as Record<Channel, RoutingModeDecision>;
+      for (const [channel, d] of Object.entries(decided.channels))
+        channelDecisions[channel as Channel] = { mode: d.mode, changed: d.changed, reason: d.reason };
+      const { health, ...platform } = decided.platform;
+      return { decision: platform, channelDecisions, health, changes };
     });
-    let rerouted: number | null = null;
-    if (outcome.decision.mode === 'ACTIVE' && (outcome.change || (await this.hasHeldOrders())))
-      rerouted = await this.reroute(now, outcome.change?.id ?? null);
-    return { ...outcome, rerouted };
+    const rerouted = await this.rerouteAfter(now, outcome.changes, true);
+    const change = outcome.changes.find((c) => c.channel === null) ?? null;
+    return { ...outcome, change, rerouted };
   }
 
-  /** An operator pauses routing. The pause lasts until an operator resumes it. */
-  async pause(actor: Actor, reason: string, now: Date): Promise<ManualOutcome> {
+  /**
+   * An operator pauses routing for one channel, or for the whole platform without one. The pause
+   * lasts until an operator resumes it.
+   */
+  async pause(
+    actor: Actor,
+    reason: string,
+    now: Date,
+    channel: Channel | null = null,
+  ): Promise<ManualOutcome> {
     const change = await this.transaction(async (tx) => {
-      const state = await lockState(tx);
-      if (state.mode === 'PAUSED') return null;
-      return this.applyChange(tx, {
-        from: state.mode,
+      const states = await lockRoutingStates(tx);
+      if (stateOf(states, channel).mode === 'PAUSED') return null;
+      return this.applyChange(tx, channel, {
+        from: 'ACTIVE',
         to: 'PAUSED',
         trigger: 'MANUAL',
         actor: actor.username,
@@ -158,19 +192,25 @@ export class FlowHealthService {
         now,
       });
     });
-    return { state: await this.state(), change, rerouted: null, rerouteError: null };
+    return { state: await this.scopeState(channel), change, rerouted: null, rerouteError: null };
   }
 
   /**
-   * An operator resumes routing; the orders held while it was paused are routed again. Resuming
-   * while active only routes again any order still held with `ROUTING_PAUSED`.
+   * An operator resumes routing for one channel, or for the whole platform without one; the
+   * orders held meanwhile are routed again where routing is now active. Resuming a scope that is
+   * active only routes again any order of it still held with `ROUTING_PAUSED`.
    */
-  async resume(actor: Actor, note: string | null, now: Date): Promise<ManualOutcome> {
+  async resume(
+    actor: Actor,
+    note: string | null,
+    now: Date,
+    channel: Channel | null = null,
+  ): Promise<ManualOutcome> {
     const change = await this.transaction(async (tx) => {
-      const state = await lockState(tx);
-      if (state.mode === 'ACTIVE') return null;
-      return this.applyChange(tx, {
-        from: state.mode,
+      const states = await lockRoutingStates(tx);
+      if (stateOf(states, channel).mode === 'ACTIVE') return null;
+      return this.applyChange(tx, channel, {
+        from: 'PAUSED',
         to: 'ACTIVE',
         trigger: 'MANUAL',
         actor: actor.username,
@@ -184,22 +224,65 @@ export class FlowHealthService {
     let rerouted: number | null = null;
     let rerouteError: string | null = null;
     try {
-      rerouted = await this.reroute(now, change?.id ?? null);
+      rerouted = change
+        ? await this.rerouteAfter(now, [change], false)
+        : await this.reroute(now, null, channel ? [channel] : null);
     } catch (error) {
       rerouteError = error instanceof Error ? error.message : String(error);
     }
-    return { state: await this.state(), change, rerouted, rerouteError };
+    return { state: await this.scopeState(channel), change, rerouted, rerouteError };
   }
 
-  private async reroute(now: Date, changeId: string | null): Promise<number | null> {
+  private async scopeState(channel: Channel | null): Promise<RoutingState> {
+    return stateOf(await this.states(), channel);
+  }
+
+  /**
+   * Routes again after resumes: each resumed scope's held orders, the count kept with its change.
+   * With `retryHeld`, also any order still held where routing is active (a failed earlier try).
+   */
+  private async rerouteAfter(
+    now: Date,
+    changes: RoutingChange[],
+    retryHeld: boolean,
+  ): Promise<number | null> {
+    const resumed = changes.filter((c) => c.to === 'ACTIVE');
+    const states = await this.states();
+    const active = new Set(routedChannels(states));
+    let total: number | null = null;
+    const add = (n: number | null) => {
+      if (n !== null) total = (total ?? 0) + n;
+    };
+    // The platform first: its resume releases every channel that is not paused on its own.
+    for (const change of resumed.sort((a, b) => (a.channel === null ? -1 : b.channel === null ? 1 : 0))) {
+      const channels = change.channel === null ? [...active] : [change.channel].filter((c) => active.has(c));
+      add(await this.reroute(now, change.id, channels));
+      for (const c of channels) active.delete(c);
+    }
+    if (retryHeld && active.size > 0 && (await this.hasHeldOrders([...active])))
+      add(await this.reroute(now, null, [...active]));
+    return total;
+  }
+
+  private async reroute(
+    now: Date,
+    changeId: string | null,
+    channels: Channel[] | null,
+  ): Promise<number | null> {
+    // Nothing to release here (a resumed channel the platform pause still holds, or one whose
+    // orders the platform's resume in the same run released): the count stays unknown (null).
+    if (channels !== null && channels.length === 0) return null;
     try {
-      const rerouted = await this.deps.rerouteHeld(now);
+      const rerouted = await this.deps.rerouteHeld(now, channels);
       if (changeId)
         await this.deps.pool.query('update flow_health_event set rerouted_orders = $2 where id = $1', [
           changeId,
           rerouted,
         ]);
-      this.deps.logger.info({ changeId, rerouted }, 'orders held while routing was paused routed again');
+      this.deps.logger.info(
+        { changeId, channels, rerouted },
+        'orders held while routing was paused routed again',
+      );
       return rerouted;
     } catch (error) {
       this.deps.logger.error(
@@ -210,16 +293,19 @@ export class FlowHealthService {
     }
   }
 
-  private async hasHeldOrders(): Promise<boolean> {
+  /** Whether an open order of these channels is still held with `ROUTING_PAUSED`. */
+  private async hasHeldOrders(channels: Channel[]): Promise<boolean> {
     const { rows } = await this.deps.pool.query<{ held: boolean }>(
-      'select exists (select 1 from orders where hold_reason = $1) as held',
-      [ROUTING_PAUSED],
+      `select exists (select 1 from orders where hold_reason = $1 and channel = any($2::text[])
+                         and state <> all($3::text[])) as held`,
+      [ROUTING_PAUSED, channels, CLOSED_STATES],
     );
     return rows[0].held;
   }
 
-  private async applyChange(
+  private applyChange(
     tx: pg.PoolClient,
+    channel: Channel | null,
     change: {
       from: RoutingMode;
       to: RoutingMode;
@@ -232,114 +318,10 @@ export class FlowHealthService {
       now: Date;
     },
   ): Promise<RoutingChange> {
-    const { settings, logger } = this.deps;
-    const alert = routingChangeAlert({
-      toMode: change.to,
-      trigger: change.trigger,
-      actor: change.actor,
-      reason: change.reason,
-      at: change.now,
-      health: change.health,
-      autoResume: change.autoResume,
-      resumeThreshold: settings.resumeThreshold,
-    });
-    const { rows } = await tx.query<{ id: string }>(
-      `insert into flow_health_event (occurred_at, from_mode, to_mode, trigger, actor, actor_id, reason,
-          parse_health, alert, alert_target)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
-      [
-        change.now,
-        change.from,
-        change.to,
-        change.trigger,
-        change.actor,
-        change.actorId,
-        change.reason,
-        JSON.stringify(snapshotOf(change.health)),
-        alert,
-        settings.opsWebhookUrl ? 'OPS_WECOM' : 'NOT_CONFIGURED',
-      ],
-    );
-    const id = rows[0].id;
-    await tx.query(
-      `update flow_health_state set routing_mode = $1, reason = $2, changed_at = $3, changed_by = $4,
-              auto_resume = $5 where id = 1`,
-      [change.to, change.reason, change.now, change.actor, change.autoResume],
-    );
-    const event: Omit<FlowHealthChangedEvent, 'eventId'> = {
-      changeId: id,
-      routingMode: change.to,
-      previousMode: change.from,
-      trigger: change.trigger,
-      reason: change.reason,
-      changedBy: change.actor,
-      parseSuccessRate: change.health.overall.rate,
-      occurredAt: change.now.toISOString(),
-    };
-    const entries: OutboxEntry[] = [
-      { topic: FLOW_HEALTH_CHANGED_TOPIC, dedupeKey: `${FLOW_HEALTH_CHANGED_TOPIC}:${id}`, payload: event },
-    ];
-    if (settings.opsWebhookUrl)
-      entries.push(
-        wecomOutboxEntry({
-          webhookUrl: settings.opsWebhookUrl,
-          message: markdownMessage(alert),
-          dedupeKey: `wecom:flow-health:${id}:${change.to}`,
-          purpose: 'flow-health',
-        }),
-      );
-    await enqueueOutbox(tx, entries);
-    const facts = { changeId: id, routingMode: change.to, trigger: change.trigger, actor: change.actor };
-    if (settings.opsWebhookUrl) logger.warn(facts, 'routing mode changed; operations group alerted');
-    else
-      logger.warn(
-        facts,
-        'routing mode changed; OPS_WECOM_WEBHOOK_URL is not set, so the alert is only kept in the history',
-      );
-    return { id, from: change.from, to: change.to, trigger: change.trigger, reason: change.reason };
+    return recordRoutingChange(tx, this.deps, { ...change, channel });
   }
 
   private transaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
     return inTransaction(this.deps.pool, work);
   }
-}
-
-interface StateRow {
-  routing_mode: RoutingMode;
-  reason: string | null;
-  changed_at: Date | null;
-  changed_by: string | null;
-  auto_resume: boolean;
-  last_checked_at: Date | null;
-}
-
-const SELECT_STATE =
-  'select routing_mode, reason, changed_at, changed_by, auto_resume, last_checked_at from flow_health_state';
-
-const INITIAL_STATE: RoutingState = {
-  mode: 'ACTIVE',
-  reason: null,
-  changedAt: null,
-  changedBy: null,
-  autoResume: true,
-  lastCheckedAt: null,
-};
-
-const toState = (row: StateRow): RoutingState => ({
-  mode: row.routing_mode,
-  reason: row.reason,
-  changedAt: row.changed_at,
-  changedBy: row.changed_by,
-  autoResume: row.auto_resume,
-  lastCheckedAt: row.last_checked_at,
-});
-
-/** Creates the single row on first use and locks it for the rest of the transaction. */
-async function lockState(tx: pg.PoolClient): Promise<RoutingState> {
-  await tx.query(
-    `insert into flow_health_state (id, routing_mode, auto_resume) values (1, 'ACTIVE', true)
-     on conflict (id) do nothing`,
-  );
-  const { rows } = await tx.query<StateRow>(`${SELECT_STATE} where id = 1 for update`);
-  return toState(rows[0]);
 }

@@ -6,7 +6,8 @@ import { ChannelEnum } from '../orders/order.type.js';
 export const RoutingModeEnum = { ACTIVE: 'ACTIVE', PAUSED: 'PAUSED' } as const;
 registerEnumType(RoutingModeEnum, {
   name: 'RoutingMode',
-  description: 'ACTIVE: new orders are routed. PAUSED: they are held with ROUTING_PAUSED.',
+  description:
+    'ACTIVE: new orders (of the whole platform, or of one channel) are routed. PAUSED: they are held with ROUTING_PAUSED.',
 });
 export const FlowHealthTriggerEnum = { AUTOMATIC: 'AUTOMATIC', MANUAL: 'MANUAL' } as const;
 registerEnumType(FlowHealthTriggerEnum, {
@@ -14,7 +15,10 @@ registerEnumType(FlowHealthTriggerEnum, {
   description: 'AUTOMATIC: the address-parse check. MANUAL: a member of staff.',
 });
 
-@ObjectType('RoutingStatus', { description: 'Whether routing assigns new orders, and since when.' })
+@ObjectType('RoutingStatus', {
+  description:
+    'Whether routing assigns new orders (of the whole platform, or of one channel), and since when.',
+})
 export class RoutingStatusType {
   @Field(() => RoutingModeEnum)
   mode!: string;
@@ -33,6 +37,24 @@ export class RoutingStatusType {
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Last run of the automatic check.' })
   lastCheckedAt!: Date | null;
+}
+
+@ObjectType('ChannelRoutingStatus', {
+  description:
+    "One channel's routing: paused on its own when its address-parse rate drops, whatever the others do.",
+})
+export class ChannelRoutingStatusType extends RoutingStatusType {
+  @Field(() => ChannelEnum)
+  channel!: string;
+
+  @Field(() => Boolean, {
+    description:
+      "Whether this channel's new orders are routed now: neither it nor the whole platform is paused.",
+  })
+  routesNewOrders!: boolean;
+
+  @Field(() => Int, { description: 'Open orders of this channel held with ROUTING_PAUSED.' })
+  heldOrders!: number;
 }
 
 @ObjectType('ParseRate', { description: 'Address parses in the window: successes out of all.' })
@@ -67,14 +89,26 @@ export class ParseSuccessType {
   @Field(() => Int, { description: 'Fewer parses than this (overall or in a channel) decide nothing.' })
   minSamples!: number;
 
+  @Field(() => Int, {
+    description:
+      'Channels (each with minSamples parses) below the threshold, with the overall rate below it too, that pause the whole platform; fewer pause only themselves.',
+  })
+  platformMinChannels!: number;
+
   @Field(() => ParseRateType)
   overall!: ParseRateType;
 
   @Field(() => [ChannelParseRateType], { description: 'Channels with at least one parse in the window.' })
   byChannel!: ChannelParseRateType[];
 
-  @Field(() => Boolean, { description: 'Overall or a channel is below the threshold with enough parses.' })
+  @Field(() => Boolean, {
+    description:
+      'The rate dropped across channels (the rule that pauses the whole platform): the overall rate and at least platformMinChannels channels are below the threshold, each with enough parses.',
+  })
   belowThreshold!: boolean;
+
+  @Field(() => [ChannelEnum], { description: 'Channels below the threshold with enough parses.' })
+  channelsBelowThreshold!: string[];
 }
 
 @ObjectType('DataCompleteness', {
@@ -180,10 +214,18 @@ export class OpsAlertsType {
   failedDeliveries!: number;
 }
 
-@ObjectType('FlowHealthChange', { description: 'One pause or resume of routing: who, what, when and why.' })
+@ObjectType('FlowHealthChange', {
+  description: 'One pause or resume of routing, platform-wide or of one channel: who, what, when and why.',
+})
 export class FlowHealthChangeType {
   @Field(() => ID)
   id!: string;
+
+  @Field(() => ChannelEnum, {
+    nullable: true,
+    description: 'The channel it concerned; null for the whole platform.',
+  })
+  channel!: string | null;
 
   @Field(() => GraphQLDateTime)
   occurredAt!: Date;
@@ -203,7 +245,10 @@ export class FlowHealthChangeType {
   @Field(() => String)
   reason!: string;
 
-  @Field(() => Float, { nullable: true, description: 'Overall address-parse success rate at the time.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Address-parse success rate at the time: the channel's, or overall for the whole platform.",
+  })
   parseSuccessRate!: number | null;
 
   @Field(() => Boolean, { description: 'Whether the alert was queued for the operations group.' })
@@ -238,8 +283,11 @@ export class FlowHealthType {
   @Field(() => GraphQLDateTime)
   checkedAt!: Date;
 
-  @Field(() => RoutingStatusType)
+  @Field(() => RoutingStatusType, { description: "The whole platform's routing." })
   routing!: RoutingStatusType;
+
+  @Field(() => [ChannelRoutingStatusType], { description: "Each channel's routing, in channel order." })
+  channelRouting!: ChannelRoutingStatusType[];
 
   @Field(() => ParseSuccessType)
   parseSuccess!: ParseSuccessType;
@@ -274,7 +322,13 @@ export class FlowHealthType {
 
 @ObjectType('RoutingModePayload')
 export class RoutingModePayload {
-  @Field(() => RoutingStatusType)
+  @Field(() => ChannelEnum, {
+    nullable: true,
+    description: 'The channel asked about; null for the whole platform.',
+  })
+  channel!: string | null;
+
+  @Field(() => RoutingStatusType, { description: 'The routing of the scope asked about, after the change.' })
   routing!: RoutingStatusType;
 
   @Field(() => Boolean, { description: 'False when routing already was in the asked mode.' })
@@ -290,10 +344,18 @@ export class RoutingModePayload {
   userErrors!: UserError[];
 }
 
-@ObjectType('FlowHealthChangedEvent', { description: 'Routing was paused or resumed.' })
+@ObjectType('FlowHealthChangedEvent', {
+  description: 'Routing was paused or resumed, for the whole platform or for one channel.',
+})
 export class FlowHealthChangedEventType {
   @Field(() => ID, { description: 'Unique per event; the same event delivered twice has the same id.' })
   eventId!: string;
+
+  @Field(() => ChannelEnum, {
+    nullable: true,
+    description: 'The channel it concerned; null for the whole platform.',
+  })
+  channel!: string | null;
 
   @Field(() => ID, { description: 'The history entry (FlowHealthChange.id).' })
   changeId!: string;

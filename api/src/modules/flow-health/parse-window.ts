@@ -4,6 +4,7 @@ import {
   type ParseCount,
   type ParseHealth,
   type ParseHealthPolicy,
+  type ParseHealthState,
   parseHealth,
 } from '../../domain/routing/parse-health.js';
 import type { SqlExecutor } from '../../infra/outbox/outbox.js';
@@ -22,9 +23,17 @@ export async function readParseHealth(
   policy: ParseHealthPolicy,
   countFrom: Date | null = null,
 ): Promise<ParseHealth> {
+  return parseHealth(await readParseWindow(db, now, policy.windowMinutes), now, policy, countFrom);
+}
+
+/** The per-minute counts of the last `windowMinutes` minutes up to `now`, per channel. */
+export async function readParseWindow(
+  db: SqlExecutor,
+  now: Date,
+  windowMinutes: number,
+): Promise<ParseHealthState> {
   const nowMinute = Math.floor(now.getTime() / MINUTE_MS);
-  let fromMinute = nowMinute - policy.windowMinutes + 1;
-  if (countFrom) fromMinute = Math.max(fromMinute, Math.ceil(countFrom.getTime() / MINUTE_MS));
+  const fromMinute = nowMinute - windowMinutes + 1;
   const { rows } = (await db.query(
     `select bucket_start, channel, ok_count, failed_count from address_parse_stat
       where bucket_start >= $1 and bucket_start < $2`,
@@ -44,7 +53,7 @@ export async function readParseHealth(
   const buckets: ParseBucket[] = [...byMinute]
     .sort(([a], [b]) => a - b)
     .map(([minute, counts]) => ({ minute, counts }));
-  return parseHealth({ retentionMinutes: policy.windowMinutes, buckets }, now, policy);
+  return { retentionMinutes: windowMinutes, buckets };
 }
 
 /** What is kept of a `ParseHealth` in the history. */
@@ -55,6 +64,7 @@ export function snapshotOf(health: ParseHealth): ParseHealthSnapshot {
     windowMinutes: health.policy.windowMinutes,
     threshold: health.policy.threshold,
     minSamples: health.policy.minSamples,
+    platformMinChannels: health.policy.platformMinChannels,
     overall: { ...health.overall },
     byChannel,
   };

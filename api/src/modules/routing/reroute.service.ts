@@ -13,6 +13,7 @@ export const CLOSED_STATES = ['DELIVERED', 'CANCELLED', 'RETURNED', 'REFUNDED'] 
 export interface RerouteFilter {
   orderIds?: string[];
   holdReason?: string;
+  channels?: readonly Channel[];
   groupIds?: string[];
   states?: string[];
 }
@@ -112,6 +113,7 @@ async function rerouteBatch(
           and ($4::text is null or hold_reason = $4)
           and ($5::text[] is null or group_id = any($5::text[]))
           and ($6::text[] is null or state = any($6::text[]))
+          and ($8::text[] is null or channel = any($8::text[]))
         order by id
         limit $7
         for update`,
@@ -123,6 +125,7 @@ async function rerouteBatch(
         filter.groupIds ?? null,
         filter.states ?? null,
         BATCH_SIZE,
+        filter.channels ?? null,
       ],
     );
     if (rows.length === 0) {

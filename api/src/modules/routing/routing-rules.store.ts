@@ -109,10 +109,33 @@ export async function ensureRoutingDefaults(pool: pg.Pool, now: Date = new Date(
 
 const stateCache = new WeakMap<pg.Pool, { key: string; state: RoutingState }>();
 
-/** Whether `flow_health_state` existed at the last look, per database. */
+/** Whether both routing mode tables existed at the last look, per database. */
 const modeTables = new WeakMap<pg.Pool, boolean>();
 
-const PAUSED = `(select coalesce(bool_or(routing_mode = 'PAUSED'), false) from flow_health_state)`;
+const PLATFORM_PAUSED = `select '*' from flow_health_state where routing_mode = 'PAUSED'`;
+const CHANNELS_PAUSED = `select channel from channel_routing_state where routing_mode = 'PAUSED'`;
+
+/** The paused scopes as one text array: `*` for the whole platform, else channel names. */
+const pausedScopes = (platform: boolean, channels: boolean) =>
+  `(select array(${[platform && PLATFORM_PAUSED, channels && CHANNELS_PAUSED].filter(Boolean).join(' union all ')}))`;
+
+const BOTH_TABLES = pausedScopes(true, true);
+const TABLES_THERE = `array[to_regclass('flow_health_state') is not null, to_regclass('channel_routing_state') is not null]`;
+
+/** Where routing is paused now; what flow health publishes. */
+export interface PausedRouting {
+  mode: RoutingMode;
+  /** Channels paused on their own (whatever the platform's mode). */
+  pausedChannels: ReadonlySet<string>;
+}
+
+const NOT_PAUSED: PausedRouting = { mode: 'ACTIVE', pausedChannels: new Set() };
+
+function pausedOf(scopes: unknown): PausedRouting {
+  if (!Array.isArray(scopes) || scopes.length === 0) return NOT_PAUSED;
+  const channels = new Set(scopes.filter((s): s is string => typeof s === 'string' && s !== '*'));
+  return { mode: scopes.includes('*') ? 'PAUSED' : 'ACTIVE', pausedChannels: channels };
+}
 
 /**
  * The active rule set, compiled, and the groups. Compiled once per version and reused; one small
@@ -123,28 +146,30 @@ export async function loadRoutingState(pool: pg.Pool): Promise<RoutingState> {
 }
 
 /**
- * The routing state and the routing mode flow health publishes (`flow_health_state.routing_mode`)
- * in one round trip. No row, or no table yet, means ACTIVE; a row saying PAUSED pauses. Whether
- * the table exists is checked with `to_regclass` until it does, so a missing table never raises
- * an error (a failed query costs the pool its connection).
+ * The routing state and the routing modes flow health publishes (`flow_health_state` for the
+ * whole platform, `channel_routing_state` per channel) in one round trip. No row, or no table
+ * yet, means ACTIVE; a row saying PAUSED pauses its scope. Whether the tables exist is checked
+ * with `to_regclass` until both do, so a missing table never raises an error (a failed query
+ * costs the pool its connection).
  */
-export async function loadRoutingSnapshot(
-  pool: pg.Pool,
-): Promise<{ state: RoutingState; mode: RoutingMode }> {
+export async function loadRoutingSnapshot(pool: pg.Pool): Promise<{ state: RoutingState } & PausedRouting> {
   const known = modeTables.get(pool) === true;
   let result: { state: RoutingState; extra: unknown };
   try {
-    result = await loadFingerprinted(pool, known ? PAUSED : `to_regclass('flow_health_state') is not null`);
+    result = await loadFingerprinted(pool, known ? BOTH_TABLES : TABLES_THERE);
   } catch (error) {
     if (!known || (error as { code?: string }).code !== '42P01') throw error;
     modeTables.set(pool, false);
     return loadRoutingSnapshot(pool);
   }
-  if (known) return { state: result.state, mode: result.extra === true ? 'PAUSED' : 'ACTIVE' };
-  if (result.extra !== true) return { state: result.state, mode: 'ACTIVE' };
-  modeTables.set(pool, true);
-  const { rows } = await pool.query<{ paused: boolean }>(`select ${PAUSED} as paused`);
-  return { state: result.state, mode: rows[0].paused ? 'PAUSED' : 'ACTIVE' };
+  if (known) return { state: result.state, ...pausedOf(result.extra) };
+  const [platform, channels] = result.extra as [boolean, boolean];
+  if (!platform && !channels) return { state: result.state, ...NOT_PAUSED };
+  modeTables.set(pool, platform && channels);
+  const { rows } = await pool.query<{ paused: unknown }>(
+    `select ${pausedScopes(platform, channels)} as paused`,
+  );
+  return { state: result.state, ...pausedOf(rows[0].paused) };
 }
 
 async function loadFingerprinted(

@@ -266,7 +266,7 @@ export class RerouteFilterInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'ADDRESS_UNPARSED, ADDRESS_DATA_UNAVAILABLE or ROUTING_PAUSED.',
+    description: 'ADDRESS_UNPARSED, ADDRESS_LOW_CONFIDENCE, ADDRESS_DATA_UNAVAILABLE or ROUTING_PAUSED.',
   })
   holdReason?: string | null;
 
@@ -376,7 +376,8 @@ export class OrderRoutingType {
 
   @Field(() => String, {
     nullable: true,
-    description: 'ADDRESS_UNPARSED, ADDRESS_DATA_UNAVAILABLE, ROUTING_PAUSED, or a hold set elsewhere.',
+    description:
+      "ADDRESS_UNPARSED, ADDRESS_LOW_CONFIDENCE (read with less confidence than ROUTING_MIN_PARSE_CONFIDENCE: a person checks it), ADDRESS_DATA_UNAVAILABLE, ROUTING_PAUSED (the whole platform or the order's channel), or a hold set elsewhere.",
   })
   holdReason!: string | null;
 

@@ -7,6 +7,7 @@ import type { BusinessType, Channel } from '../../domain/order/order-types.js';
 import type { RoutingMode } from '../../domain/routing/parse-health.js';
 import { routeOrder } from '../../domain/routing/route-order.js';
 import {
+  CHANNEL_LABELS,
   DEFAULT_HIT_KEY,
   type RoutableOrder,
   type RoutableRegion,
@@ -30,7 +31,10 @@ export interface RoutingSubject {
 export interface RoutingInputs {
   /** Null when no division data could be loaded. */
   index: DivisionIndex | null;
+  /** The whole platform's mode. */
   mode: RoutingMode;
+  /** Channels whose routing is paused on their own. @default none */
+  pausedChannels?: ReadonlySet<string>;
   state: RoutingState;
   /** Below this parse confidence an order is held for a person. @default 0 (never) */
   minParseConfidence?: number;
@@ -38,10 +42,11 @@ export interface RoutingInputs {
 
 /** The division data, rule set and routing mode in use now; one query. */
 export async function readRoutingInputs(pool: pg.Pool): Promise<RoutingInputs> {
-  const { state, mode } = await loadRoutingSnapshot(pool);
+  const { state, mode, pausedChannels } = await loadRoutingSnapshot(pool);
   return {
     index: divisionRegistry.current,
     mode,
+    pausedChannels,
     state,
     minParseConfidence: routingSettings.minParseConfidence,
   };
@@ -117,7 +122,8 @@ const DATA_UNAVAILABLE_PARSE: OrderAddressParse = Object.freeze({
 
 /**
  * Pure: the routing of one order. Held (no group) when the division data is missing, when
- * routing is paused, or when the address did not parse and a region rule could have decided the
+ * routing is paused for the whole platform or for the order's channel, when the address was read
+ * with too little confidence, or when it did not parse and a region rule could have decided the
  * order; otherwise the first matching rule's group, or the default group, with the reason.
  */
 export function decideRouting(inputs: RoutingInputs, subject: RoutingSubject): OrderRoutingDecision {
@@ -140,6 +146,14 @@ export function decideRouting(inputs: RoutingInputs, subject: RoutingSubject): O
       addressParse,
       'ROUTING_PAUSED',
       '自动分配已暂停[ROUTING_PAUSED]，订单暂不分配；恢复分配后重新分配',
+    );
+  }
+  if (inputs.pausedChannels?.has(subject.channel)) {
+    return held(
+      region,
+      addressParse,
+      'ROUTING_PAUSED',
+      `渠道 ${CHANNEL_LABELS[subject.channel]}(${subject.channel}) 自动分配已暂停[ROUTING_PAUSED]，订单暂不分配；该渠道恢复分配后重新分配`,
     );
   }
   const minConfidence = inputs.minParseConfidence ?? 0;
