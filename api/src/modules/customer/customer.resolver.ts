@@ -54,6 +54,7 @@ export class CustomerResolver {
     return Object.assign(new CustomerOrderUpdateType(), {
       orderId: event.orderId,
       state: event.state,
+      parcelChange: event.parcelChange ?? null,
       occurredAt: new Date(event.occurredAt),
     });
   }
