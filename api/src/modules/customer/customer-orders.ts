@@ -91,7 +91,7 @@ interface LookupRow {
  * (each an index lookup per order), and the audit line of the lookup written by the same
  * statement, so a lookup is never answered unaudited.
  */
-const LOOKUP_SQL = `
+export const CUSTOMER_LOOKUP_SQL = `
   with o as (
     select id, channel_order_no, state, ordered_at, items, buyer_name, buyer_phone, address, sla_deadline
       from orders where buyer_phone = $1 order by ordered_at desc, id desc limit $2),
@@ -116,6 +116,16 @@ const LOOKUP_SQL = `
        where e.order_id = o.id and e.outcome = 'APPLIED' and e.to_state is not null), '[]') as timeline
     from o order by o.ordered_at desc, o.id desc`;
 
+/** The parameters of `CUSTOMER_LOOKUP_SQL` for a session. */
+export const customerLookupParams = (session: Pick<CustomerSession, 'phone' | 'phoneDigest'>, now: Date) => [
+  session.phone,
+  CUSTOMER_ORDER_LIMIT,
+  session.phoneDigest,
+  maskPhone(session.phone),
+  now,
+  TRACE_LINES,
+];
+
 const date = (iso: string | null) => (iso === null ? null : new Date(iso));
 
 /**
@@ -129,14 +139,7 @@ export async function customerOrders(
   session: Pick<CustomerSession, 'phone' | 'phoneDigest'>,
   now: Date,
 ): Promise<CustomerOrder[]> {
-  const { rows } = await pool.query<LookupRow>(LOOKUP_SQL, [
-    session.phone,
-    CUSTOMER_ORDER_LIMIT,
-    session.phoneDigest,
-    maskPhone(session.phone),
-    now,
-    TRACE_LINES,
-  ]);
+  const { rows } = await pool.query<LookupRow>(CUSTOMER_LOOKUP_SQL, customerLookupParams(session, now));
   return rows.map((r) => {
     const own = r.shipments.map((s) => ({ ...s, eta: date(s.eta), deliveredAt: date(s.delivered_at) }));
     return {
