@@ -139,7 +139,12 @@ export async function customerOrders(
   session: Pick<CustomerSession, 'phone' | 'phoneDigest'>,
   now: Date,
 ): Promise<CustomerOrder[]> {
-  const { rows } = await pool.query<LookupRow>(CUSTOMER_LOOKUP_SQL, customerLookupParams(session, now));
+  // A named statement: each connection plans it once, not on every lookup.
+  const { rows } = await pool.query<LookupRow>({
+    name: 'customer-lookup',
+    text: CUSTOMER_LOOKUP_SQL,
+    values: customerLookupParams(session, now),
+  });
   return rows.map((r) => {
     const own = r.shipments.map((s) => ({ ...s, eta: date(s.eta), deliveredAt: date(s.delivered_at) }));
     return {
