@@ -10,6 +10,7 @@ import { buildGraphQLSchema } from '../../../api/src/infra/graphql/build-schema.
 import { AuthService } from '../../../api/src/modules/auth/auth.service.js';
 import { customerContext } from '../../../api/src/modules/customer/customer-context.js';
 import { CUSTOMER_TOKEN_TTL_SECONDS, CustomerKeys } from '../../../api/src/modules/customer/customer-keys.js';
+import { ownsOrder } from '../../../api/src/modules/customer/customer-orders.js';
 import { mountCustomerRoutes } from '../../../api/src/modules/customer/customer-routes.js';
 import { recordCarrierReport } from '../../../api/src/modules/shipments/shipment.service.js';
 import { runGraphql, staff } from '../../support/graphql-in-process.js';
@@ -296,5 +297,22 @@ describe('customer token and scoping', () => {
       [keys.phoneDigest(phone)],
     );
     expect(audited.rows).toEqual([{ action: 'ORDERS_VIEWED', order_count: 1 }]);
+  });
+
+  it('lets live updates through to the order’s own phone only, reading the owner once for every subscriber', async () => {
+    const order = await seedOrder(db.pool, 'SHIPPED');
+    await db.pool.query('update orders set buyer_phone = $2 where id = $1', [order.id, '13800139006']);
+    let reads = 0;
+    const counting = {
+      query: (...args: Parameters<typeof db.pool.query>) => {
+        reads += 1;
+        return (db.pool.query as (...a: unknown[]) => unknown)(...args);
+      },
+    } as unknown as typeof db.pool;
+    expect(await ownsOrder(counting, '13800139006', order.id)).toBe(true);
+    expect(await ownsOrder(counting, '13800139007', order.id)).toBe(false);
+    expect(await ownsOrder(counting, '13800139006', order.id)).toBe(true);
+    expect(reads).toBe(1);
+    expect(await ownsOrder(counting, '13800139006', '00000000-0000-4000-8000-000000000000')).toBe(false);
   });
 });

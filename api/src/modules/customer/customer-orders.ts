@@ -185,11 +185,29 @@ export async function customerOrders(
   });
 }
 
-/** Whether the order belongs to the phone; what the live updates filter by. */
+/** How long a looked-up order owner is trusted; a buyer's phone is set at intake and rarely corrected. */
+const OWNER_TTL_MS = 60_000;
+const OWNERS_KEPT = 20_000;
+const owners = new Map<string, { phone: Promise<string | null>; until: number }>();
+
+/** The buyer's phone of an order, shared by every subscriber of the process for a minute. */
+function ownerOf(pool: pg.Pool, orderId: string, nowMs: number): Promise<string | null> {
+  const known = owners.get(orderId);
+  if (known && known.until > nowMs) return known.phone;
+  const phone = pool
+    .query<{ buyer_phone: string }>('select buyer_phone from orders where id = $1', [orderId])
+    .then((r) => r.rows[0]?.buyer_phone ?? null);
+  if (owners.size >= OWNERS_KEPT) owners.delete(owners.keys().next().value as string);
+  owners.set(orderId, { phone, until: nowMs + OWNER_TTL_MS });
+  phone.catch(() => owners.delete(orderId));
+  return phone;
+}
+
+/**
+ * Whether the order belongs to the phone; what the live updates filter by. One event is checked
+ * for every connected customer: the owner is read once per order (and minute) for all of them,
+ * not once per subscriber.
+ */
 export async function ownsOrder(pool: pg.Pool, phone: string, orderId: string): Promise<boolean> {
-  const { rowCount } = await pool.query('select 1 from orders where id = $1 and buyer_phone = $2', [
-    orderId,
-    phone,
-  ]);
-  return (rowCount ?? 0) > 0;
+  return (await ownerOf(pool, orderId, Date.now())) === phone;
 }
