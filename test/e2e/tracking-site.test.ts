@@ -207,6 +207,18 @@ describe('tracking site in Chromium (390×844)', () => {
     ).toBe(true);
     await moving.locator('summary', { hasText: '物流详情' }).click();
     await page.screenshot({ path: `${SHOTS}/4b-live-trace-line.png`, fullPage: true });
+
+    // Opened again in the tab: the head asks for the orders with the saved session, and the page
+    // uses that one answer (a single lookup), never showing the sign-in form.
+    const lookups: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/graphql') && r.method() === 'POST') lookups.push(r.url());
+    });
+    await page.reload();
+    await cards.first().waitFor();
+    expect(await cards.count()).toBe(2);
+    expect(await page.locator('#phone-form').isVisible()).toBe(false);
+    expect(lookups).toHaveLength(1);
     await page.context().close();
   });
 
