@@ -171,4 +171,22 @@ describe('stall sweep', () => {
     expect(await sweep(new Date('2026-10-12T04:00:00Z'), 1000)).toMatchObject({ stalled: 0, smsQueued: 0 });
     expect(await smsOf(phone)).toHaveLength(2);
   });
+
+  it('two sweeps racing share the parcels: each stalls once, SMS within each phone's limit, no deadlock on shared phones', async () => {
+    const phones = ['13800138107', '13800138108', '13800138109'];
+    const parcels = [];
+    for (let n = 0; n < 12; n++)
+      parcels.push(await parcel(`ZTR${n}`, new Date('2026-09-10T02:00:00Z'), phones[n % phones.length]));
+    const now = new Date('2026-09-12T03:00:00Z');
+    const [a, b] = await Promise.all([sweep(now, 3), sweep(now, 3)]);
+    expect(a.stalled + b.stalled).toBe(12);
+    expect(a.tickets + b.tickets).toBe(12);
+    // Two a day per phone, whichever sweep sent them.
+    expect(a.smsQueued + b.smsQueued).toBe(6);
+    for (const phone of phones) expect(await smsOf(phone)).toHaveLength(2);
+    const counts = await db.pool.query('select stall_count from shipment where id = any($1::uuid[])', [
+      parcels.map((p) => p.shipment.id),
+    ]);
+    expect(counts.rows.every((r) => r.stall_count === 1)).toBe(true);
+  });
 });
