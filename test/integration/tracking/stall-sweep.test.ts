@@ -172,7 +172,7 @@ describe('stall sweep', () => {
     expect(await smsOf(phone)).toHaveLength(2);
   });
 
-  it('two sweeps racing share the parcels: each stalls once, SMS within each phone's limit, no deadlock on shared phones', async () => {
+  it('two sweeps racing share the parcels: each stalls once, SMS within each phone’s limit, no deadlock on shared phones', async () => {
     const phones = ['13800138107', '13800138108', '13800138109'];
     const parcels = [];
     for (let n = 0; n < 12; n++)
