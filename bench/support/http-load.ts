@@ -26,6 +26,8 @@ export interface LoadOptions {
   /** http://127.0.0.1:<port>/graphql */
   url: string;
   headers: Record<string, string>;
+  /** Headers of each client (client i sends `clientHeaders[i % length]` over `headers`), e.g. one session each. */
+  clientHeaders?: Record<string, string>[];
   clients: number;
   warmupMs: number;
   durationMs: number;
@@ -180,7 +182,11 @@ async function generate(opts: LoadOptions): Promise<LoadResult> {
         const [status, text] = await postOnce(
           agent,
           url,
-          { ...opts.headers, 'x-bench-kind': kind },
+          {
+            ...opts.headers,
+            ...(opts.clientHeaders?.length ? opts.clientHeaders[id % opts.clientHeaders.length] : {}),
+            'x-bench-kind': kind,
+          },
           body,
           () => {
             retries++;

@@ -1,7 +1,7 @@
 /**
  * Stall sweep: how long one pass takes over many shipments with 1 % stalled, and whether it is
  * O(stalled): the same number of stalled parcels among 10× fewer shipments should cost about the
- * same. Usage: `npm run bench:stall-sweep` (STALL_BENCH_SCALE=0.1 for a quick run).
+ * same. Usage: `npm run bench:stall-sweep` (1,000,000 shipments with 10,000 due; STALL_BENCH_SCALE=0.1 for a quick run).
  */
 import { DEFAULT_STALL_SETTINGS } from '../../api/src/domain/tracking/stall.js';
 import { CustomerKeys } from '../../api/src/modules/customer/customer-keys.js';
@@ -13,7 +13,7 @@ import { perSecond, thousands } from '../support/stats.js';
 import { seedShippedOrders } from './tracking-seed.js';
 
 const SCALE = Number(process.env.STALL_BENCH_SCALE ?? '1');
-const LARGE = Math.round(300_000 * SCALE);
+const LARGE = Math.round(1_000_000 * SCALE);
 const NOW = new Date('2026-11-25T04:00:00Z'); // 12:00 Shanghai: SMS go out at once
 
 await runBench('stall-sweep', async () => {

@@ -39,6 +39,10 @@ async function seedOrder(no: string, phone: string): Promise<string> {
   return rows[0].id;
 }
 
+async function orderState(id: string): Promise<string> {
+  return (await pool.query<{ state: string }>('select state from orders where id = $1', [id])).rows[0].state;
+}
+
 async function push(
   waybill: string,
   state: number,
@@ -181,6 +185,40 @@ describe('tracking site in Chromium (390×844)', () => {
       .poll(() => moving.locator('.status').textContent(), { timeout: 30_000 })
       .toMatch(/^快递员正在派送/);
     await page.screenshot({ path: `${SHOTS}/4-live-update.png`, fullPage: true });
+
+    // A push that only adds a scan (the order stays out for delivery) still shows at once, and
+    // the page is not reloaded for it (the mark set on this page survives).
+    await page.evaluate(() => {
+      (globalThis as unknown as { stillThisPage: boolean }).stillThisPage = true;
+    });
+    const newest = moving.locator('ol.trace li').first();
+    await push('ZT9000000001', 5, [
+      { time: shanghai(new Date(Date.now() - 60_000)), context: '【上海市】快递员正在派件', status: '派件' },
+      {
+        time: shanghai(new Date(Date.now() - 30_000)),
+        context: '【上海市】快递员已到达小区',
+        status: '派件',
+      },
+    ]);
+    await expect.poll(() => newest.textContent(), { timeout: 30_000 }).toContain('快递员已到达小区');
+    expect(await orderState(movingOrder)).toBe('OUT_FOR_DELIVERY');
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { stillThisPage?: boolean }).stillThisPage),
+    ).toBe(true);
+    await moving.locator('summary', { hasText: '物流详情' }).click();
+    await page.screenshot({ path: `${SHOTS}/4b-live-trace-line.png`, fullPage: true });
+
+    // Opened again in the tab: the head asks for the orders with the saved session, and the page
+    // uses that one answer (a single lookup), never showing the sign-in form.
+    const lookups: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/graphql') && r.method() === 'POST') lookups.push(r.url());
+    });
+    await page.reload();
+    await cards.first().waitFor();
+    expect(await cards.count()).toBe(2);
+    expect(await page.locator('#phone-form').isVisible()).toBe(false);
+    expect(lookups).toHaveLength(1);
     await page.context().close();
   });
 

@@ -5,11 +5,14 @@ import { authChecker } from '../../../api/src/app/auth-checker.js';
 import { RESOLVERS } from '../../../api/src/app/resolvers.js';
 import { issueStaffToken } from '../../../api/src/domain/auth/staff-token.js';
 import { ANONYMOUS } from '../../../api/src/domain/auth/viewer.js';
+import { DEFAULT_STALL_SETTINGS } from '../../../api/src/domain/tracking/stall.js';
 import { buildGraphQLSchema } from '../../../api/src/infra/graphql/build-schema.js';
 import { AuthService } from '../../../api/src/modules/auth/auth.service.js';
 import { customerContext } from '../../../api/src/modules/customer/customer-context.js';
 import { CUSTOMER_TOKEN_TTL_SECONDS, CustomerKeys } from '../../../api/src/modules/customer/customer-keys.js';
+import { ownsOrder } from '../../../api/src/modules/customer/customer-orders.js';
 import { mountCustomerRoutes } from '../../../api/src/modules/customer/customer-routes.js';
+import { recordCarrierReport } from '../../../api/src/modules/shipments/shipment.service.js';
 import { runGraphql, staff } from '../../support/graphql-in-process.js';
 import type { MigratedDb } from '../../support/migrated-db.js';
 import { openEventsDb, seedOrder } from '../order-events/order-events-kit.js';
@@ -223,5 +226,93 @@ describe('customer token and scoping', () => {
     expect(staffOnly.errors[0]?.code).toBe('UNAUTHENTICATED');
     const noSession = await runGraphql(schema, db, staff('OPS'), '{ myOrders { id } }');
     expect(noSession.errors[0]?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('shows each parcel with its newest scans first, the status history, and audits how many orders it showed', async () => {
+    const phone = '13800139005';
+    const order = await seedOrder(db.pool, 'SHIPPED');
+    await db.pool.query(
+      `update orders set buyer_phone = $2, buyer_name = '李四',
+          address = '{"province":"浙江省","city":"杭州市","district":"西湖区","detail":"示例路9号"}' where id = $1`,
+      [order.id, phone],
+    );
+    const scan = (n: number, hoursAgo: number, description: string) => ({
+      entryKey: `ZTQ1-${n}`,
+      occurredAt: new Date(Date.now() - hoursAgo * 3_600_000),
+      description,
+      location: n === 2 ? '杭州市' : null,
+      carrierCode: 0,
+      state: 'IN_TRANSIT' as const,
+      orderEvents: ['TMS_IN_TRANSIT' as const],
+    });
+    const recorded = await recordCarrierReport(
+      { pool: db.pool, stall: DEFAULT_STALL_SETTINGS },
+      {
+        orderId: order.id,
+        carrier: 'zhongtong',
+        waybillNo: 'ZTQ1',
+        source: 'KUAIDI100',
+        entries: [scan(1, 5, '快件已揽收'), scan(2, 2, '到达杭州转运中心')],
+      },
+      new Date(),
+    );
+    if (!recorded.ok) throw new Error(recorded.message);
+    const { token } = await keys.issueToken(phone, new Date());
+    const checked = await customerContext(keys, `Customer ${token}`, new Date());
+    if (!checked?.ok) throw new Error('token refused');
+    const answer = await runGraphql<{ myOrders: Array<Record<string, unknown>> }>(
+      schema,
+      db,
+      ANONYMOUS,
+      `{ myOrders { id state status shipments { carrierName waybillNo status etaText stalled stallReason
+          trace { text location } } timeline { text } } }`,
+      {},
+      { extra: { customer: checked.session } },
+    );
+    expect(answer.errors).toEqual([]);
+    expect(answer.data.myOrders).toEqual([
+      {
+        id: order.id,
+        state: 'IN_TRANSIT',
+        status: expect.stringMatching(/^运输途中（预计.+送达）$/),
+        shipments: [
+          {
+            carrierName: '中通快递',
+            waybillNo: 'ZTQ1',
+            status: expect.any(String),
+            etaText: expect.stringMatching(/^预计.+送达$/),
+            stalled: false,
+            stallReason: null,
+            trace: [
+              { text: '到达杭州转运中心', location: '杭州市' },
+              { text: '快件已揽收', location: null },
+            ],
+          },
+        ],
+        timeline: [{ text: expect.any(String) }],
+      },
+    ]);
+    const audited = await db.pool.query(
+      'select action, order_count from customer_audit where phone_digest = $1',
+      [keys.phoneDigest(phone)],
+    );
+    expect(audited.rows).toEqual([{ action: 'ORDERS_VIEWED', order_count: 1 }]);
+  });
+
+  it('lets live updates through to the order’s own phone only, reading the owner once for every subscriber', async () => {
+    const order = await seedOrder(db.pool, 'SHIPPED');
+    await db.pool.query('update orders set buyer_phone = $2 where id = $1', [order.id, '13800139006']);
+    let reads = 0;
+    const counting = {
+      query: (...args: Parameters<typeof db.pool.query>) => {
+        reads += 1;
+        return (db.pool.query as (...a: unknown[]) => unknown)(...args);
+      },
+    } as unknown as typeof db.pool;
+    expect(await ownsOrder(counting, '13800139006', order.id)).toBe(true);
+    expect(await ownsOrder(counting, '13800139007', order.id)).toBe(false);
+    expect(await ownsOrder(counting, '13800139006', order.id)).toBe(true);
+    expect(reads).toBe(1);
+    expect(await ownsOrder(counting, '13800139006', '00000000-0000-4000-8000-000000000000')).toBe(false);
   });
 });

@@ -75,6 +75,41 @@ describe('Kuaidi100 push webhook', () => {
     expect(await orderState(db.pool, order.id)).toBe('OUT_FOR_DELIVERY');
   });
 
+  it('announces a push that only adds scans (the order keeps its state) in the same transaction, once', async () => {
+    const order = await seedOrder(db.pool, 'SHIPPED');
+    await postPush(server.url, pushParam('ZT1009', 0, [PICKED, TRANSIT]), { orderId: order.id });
+    expect(await orderState(db.pool, order.id)).toBe('IN_TRANSIT');
+    const news = async () =>
+      (
+        await db.pool.query<{ e: Record<string, unknown> }>(
+          `select e from outbox_message m, jsonb_array_elements(m.payload->'events') e
+            where m.topic = 'order.updated' and e->>'orderId' = $1 and e->>'parcelChange' = 'TRACE'
+            order by m.id`,
+          [order.id],
+        )
+      ).rows.map((r) => r.e);
+    expect(await news()).toHaveLength(1);
+    const moreTransit: Scan = {
+      time: '2026-11-26 02:00:00',
+      context: '【南京市】离开南京转运中心',
+      status: '在途',
+    };
+    await postPush(server.url, pushParam('ZT1009', 0, [PICKED, TRANSIT, moreTransit]));
+    expect(await orderState(db.pool, order.id)).toBe('IN_TRANSIT');
+    const events = await news();
+    expect(events).toHaveLength(2);
+    expect(events[1]).toMatchObject({
+      orderId: order.id,
+      state: 'IN_TRANSIT',
+      previousState: 'IN_TRANSIT',
+      parcelChange: 'TRACE',
+      waybillNo: 'ZT1009',
+    });
+    // The same history again adds no scan, so no news.
+    await postPush(server.url, pushParam('ZT1009', 0, [PICKED, TRANSIT, moreTransit]));
+    expect(await news()).toHaveLength(2);
+  });
+
   it('is safe out of order: an older push after a newer one changes neither parcel nor order', async () => {
     const order = await seedOrder(db.pool, 'SHIPPED');
     await postPush(server.url, pushParam('ZT1003', 3, [PICKED, TRANSIT, OUT, SIGNED]), { orderId: order.id });

@@ -18,8 +18,8 @@ afterAll(async () => {
   await db?.close();
 });
 
-const sweep = (now: Date) =>
-  runStallSweep({ pool: db.pool, settings, phoneDigest: keys, batchSize: 2, budgetMs: 10_000 }, now);
+const sweep = (now: Date, batchSize = 2) =>
+  runStallSweep({ pool: db.pool, settings, phoneDigest: keys, batchSize, budgetMs: 10_000 }, now);
 
 async function parcel(waybillNo: string, lastScan: Date, phone = '13800138101') {
   const order = await seedOrder(db.pool, 'SHIPPED');
@@ -126,5 +126,67 @@ describe('stall sweep', () => {
     const totals = await sweep(new Date('2026-11-12T03:00:00Z'));
     expect(totals).toMatchObject({ stalled: 3, tickets: 3, smsQueued: 2, smsRefused: 1 });
     expect(await smsOf(phone)).toHaveLength(2);
+  });
+
+  it('in one large batch keeps the per-phone limit, one ticket and SMS per stall, and announces each stall live', async () => {
+    const phone = '13800138105';
+    const parcels = [];
+    for (const n of [1, 2, 3, 4])
+      parcels.push(await parcel(`ZTB${n}`, new Date('2026-10-10T02:00:00Z'), phone));
+    const other = await parcel('ZTB9', new Date('2026-10-10T02:00:00Z'), '13800138106');
+    const now = new Date('2026-10-12T03:00:00Z');
+    const totals = await sweep(now, 1000);
+    expect(totals).toMatchObject({ stalled: 5, tickets: 5, smsQueued: 3, smsRefused: 2 });
+    expect(await smsOf(phone)).toHaveLength(2);
+    expect(await smsOf('13800138106')).toHaveLength(1);
+    const ids = [...parcels, other].map((p) => p.order.id);
+    const tickets = await db.pool.query(
+      'select stage from ticket where order_id = any($1::uuid[]) order by stage',
+      [ids],
+    );
+    expect(tickets.rows.map((r) => r.stage)).toEqual([
+      'STALL@ZTB1#1',
+      'STALL@ZTB2#1',
+      'STALL@ZTB3#1',
+      'STALL@ZTB4#1',
+      'STALL@ZTB9#1',
+    ]);
+    const raised = await db.pool.query(
+      `select count(*)::int as n from outbox_message m, jsonb_array_elements(m.payload->'events') e
+        where m.topic = 'ticket.raised' and (e->>'orderId')::uuid = any($1::uuid[])`,
+      [ids],
+    );
+    expect(raised.rows[0].n).toBe(5);
+    const news = await db.pool.query(
+      `select e->>'waybillNo' as waybill, e->>'state' as state from outbox_message m,
+              jsonb_array_elements(m.payload->'events') e
+        where m.topic = 'order.updated' and e->>'parcelChange' = 'STALL' and (e->>'orderId')::uuid = any($1::uuid[])
+        order by 1`,
+      [ids],
+    );
+    expect(news.rows).toEqual(
+      ['ZTB1', 'ZTB2', 'ZTB3', 'ZTB4', 'ZTB9'].map((waybill) => ({ waybill, state: 'IN_TRANSIT' })),
+    );
+    // Swept again: nothing more of anything.
+    expect(await sweep(new Date('2026-10-12T04:00:00Z'), 1000)).toMatchObject({ stalled: 0, smsQueued: 0 });
+    expect(await smsOf(phone)).toHaveLength(2);
+  });
+
+  it('two sweeps racing share the parcels: each stalls once, SMS within each phone’s limit, no deadlock on shared phones', async () => {
+    const phones = ['13800138107', '13800138108', '13800138109'];
+    const parcels = [];
+    for (let n = 0; n < 12; n++)
+      parcels.push(await parcel(`ZTR${n}`, new Date('2026-09-10T02:00:00Z'), phones[n % phones.length]));
+    const now = new Date('2026-09-12T03:00:00Z');
+    const [a, b] = await Promise.all([sweep(now, 3), sweep(now, 3)]);
+    expect(a.stalled + b.stalled).toBe(12);
+    expect(a.tickets + b.tickets).toBe(12);
+    // Two a day per phone, whichever sweep sent them.
+    expect(a.smsQueued + b.smsQueued).toBe(6);
+    for (const phone of phones) expect(await smsOf(phone)).toHaveLength(2);
+    const counts = await db.pool.query('select stall_count from shipment where id = any($1::uuid[])', [
+      parcels.map((p) => p.shipment.id),
+    ]);
+    expect(counts.rows.every((r) => r.stall_count === 1)).toBe(true);
   });
 });

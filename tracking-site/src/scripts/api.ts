@@ -1,5 +1,9 @@
 /** The platform's public part, as the page uses it. Base URL: same origin, or PUBLIC_API_BASE at build. */
-const BASE: string = (import.meta.env.PUBLIC_API_BASE as string | undefined) ?? '';
+export const API_BASE: string = (import.meta.env.PUBLIC_API_BASE as string | undefined) ?? '';
+const BASE = API_BASE;
+
+/** Where the page keeps the customer's session (`{ token, expiresAt }`) for this tab. */
+export const SESSION_KEY = 'orderops.customer';
 
 export interface ApiError {
   code: string;
@@ -14,13 +18,15 @@ async function postJson<T>(
   path: string,
   body: unknown,
   headers: Record<string, string> = {},
+  sent?: Promise<Response>,
 ): Promise<Answer<T>> {
   try {
-    const response = await fetch(`${BASE}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
+    const response = await (sent ??
+      fetch(`${BASE}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }));
     const data = await response.json().catch(() => ({}));
     if (response.ok && !data.errors) return { ok: true, value: data as T };
     const error = data.error ?? data.errors?.[0]?.extensions ?? {};
@@ -73,15 +79,21 @@ export interface Order {
   timeline: TraceLine[];
 }
 
-const MY_ORDERS = `{ myOrders { id channelOrderNo status orderedAt items receiverName receiverPhone receiverAddress
+/** The site's one query. The page's head sends it for a saved session before the rest loads. */
+export const MY_ORDERS_QUERY = `{ myOrders { id channelOrderNo status orderedAt items receiverName receiverPhone receiverAddress
   shipments { id carrierName waybillNo status etaText stalled stallReason trace { at text location } }
   timeline { at text location } } }`;
 
 export async function myOrders(token: string): Promise<Answer<Order[]>> {
+  // The lookup the page's head already sent for this token, used once.
+  const early = globalThis as { earlyOrders?: { token: string; sent: Promise<Response> } };
+  const sent = early.earlyOrders?.token === token ? early.earlyOrders.sent : undefined;
+  early.earlyOrders = undefined;
   const answer = await postJson<{ data: { myOrders: Order[] } }>(
     '/graphql',
-    { query: MY_ORDERS },
+    { query: MY_ORDERS_QUERY },
     { authorization: `Customer ${token}` },
+    sent,
   );
   return answer.ok ? { ok: true, value: answer.value.data.myOrders } : answer;
 }

@@ -4,12 +4,13 @@ import {
   type Order,
   type Parcel,
   requestCode,
+  SESSION_KEY,
   type TraceLine,
   verifyCode,
   watchOrders,
 } from './api';
 
-const SESSION = 'orderops.customer';
+const SESSION = SESSION_KEY;
 
 /** The typed number with its middle hidden: 138****5678, or ****4567 for a number outside the mainland. */
 const maskTyped = (phone: string) =>
@@ -105,6 +106,7 @@ export function startTrackingPage(doc: Document): void {
   let countdown: ReturnType<typeof setInterval> | undefined;
 
   const show = (view: 'phone' | 'code' | 'orders') => {
+    doc.documentElement.classList.remove('signed-in');
     phoneForm.hidden = view !== 'phone';
     codeForm.hidden = view !== 'code';
     ordersView.hidden = view !== 'orders';
@@ -207,6 +209,7 @@ export function startTrackingPage(doc: Document): void {
         ? answer.value.map(orderCard)
         : [el('p', { className: 'empty' }, '这个手机号下还没有订单')]),
     );
+    if (!performance.getEntriesByName('orders-shown').length) performance.mark('orders-shown');
   };
 
   async function openOrders(token: string) {

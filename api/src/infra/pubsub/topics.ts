@@ -13,7 +13,17 @@ export interface OrderUpdatedEvent {
   groupId: string | null;
   abnormal: boolean;
   occurredAt: string;
+  /**
+   * Set when the change is news of a parcel rather than a move of the order: `TRACE` (the carrier
+   * reported new scans) or `STALL` (the parcel was found stalled). The state is then unchanged.
+   */
+  parcelChange?: ParcelChange | null;
+  /** The parcel the news is about, with `parcelChange`. */
+  waybillNo?: string | null;
 }
+
+/** What changed about a parcel without moving its order. */
+export type ParcelChange = 'TRACE' | 'STALL';
 
 /** Routing was paused or resumed, automatically or by an operator. */
 export interface FlowHealthChangedEvent {

@@ -7,6 +7,8 @@ export const CUSTOMER_AUDIENCE = 'orderops:customer';
 const ISSUER = 'orderops';
 /** A customer session lasts 30 minutes; the site asks for a new code after that. */
 export const CUSTOMER_TOKEN_TTL_SECONDS = 30 * 60;
+/** How many verified customer tokens are remembered (about 1 MB). */
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 export interface CustomerSession {
   phone: string;
@@ -20,6 +22,13 @@ export interface CustomerSession {
  * of phone numbers so limits and the audit can count a phone without storing it.
  */
 export class CustomerKeys {
+  /**
+   * Tokens already verified, until they expire: a signed-in page asks again and again with the
+   * same token, and a token cannot change, so its signature is checked once. Bounded; the
+   * oldest entry goes first.
+   */
+  private readonly verified = new Map<string, CustomerSession>();
+
   private constructor(
     private readonly tokenKey: Uint8Array,
     private readonly phoneKey: Buffer,
@@ -71,6 +80,12 @@ export class CustomerKeys {
     token: string,
     now: Date,
   ): Promise<{ ok: true; session: CustomerSession } | { ok: false; reason: 'EXPIRED' | 'INVALID' }> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt.getTime() > now.getTime()) return { ok: true, session: known };
+      this.verified.delete(token);
+      return { ok: false, reason: 'EXPIRED' };
+    }
     try {
       const { payload } = await jwtVerify(token, this.tokenKey, {
         algorithms: ['HS256'],
@@ -82,10 +97,18 @@ export class CustomerKeys {
       const phone = payload.phone;
       if (typeof phone !== 'string' || payload.sub !== this.phoneDigest(phone))
         return { ok: false, reason: 'INVALID' };
-      return {
-        ok: true,
-        session: { phone, phoneDigest: payload.sub, expiresAt: new Date((payload.exp as number) * 1000) },
+      const session = {
+        phone,
+        phoneDigest: payload.sub,
+        expiresAt: new Date((payload.exp as number) * 1000),
       };
+      // Only a token already valid by the clock is remembered (not one issued "in the future").
+      if (typeof payload.iat !== 'number' || payload.iat * 1000 <= now.getTime() + 60_000) {
+        if (this.verified.size >= VERIFIED_TOKENS_KEPT)
+          this.verified.delete(this.verified.keys().next().value as string);
+        this.verified.set(token, session);
+      }
+      return { ok: true, session };
     } catch (error) {
       return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'EXPIRED' : 'INVALID' };
     }

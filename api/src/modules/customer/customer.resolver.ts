@@ -3,7 +3,6 @@ import { Ctx, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GraphQLContext } from '../../app/context.js';
 import type { OrderUpdatedEvent } from '../../infra/pubsub/topics.js';
 import { CustomerOrderType, CustomerOrderUpdateType } from './customer.types.js';
-import { audit } from './customer-audit.js';
 import type { CustomerSession } from './customer-keys.js';
 import { customerOrders, ownsOrder } from './customer-orders.js';
 
@@ -27,17 +26,7 @@ export class CustomerResolver {
   })
   async myOrders(@Ctx() ctx: GraphQLContext): Promise<CustomerOrderType[]> {
     const session = sessionOf(ctx);
-    const orders = await customerOrders(ctx.pool, session.phone, ctx.now);
-    await audit(
-      ctx.pool,
-      {
-        phone: session.phone,
-        phoneDigest: session.phoneDigest,
-        action: 'ORDERS_VIEWED',
-        orderCount: orders.length,
-      },
-      ctx.now,
-    );
+    const orders = await customerOrders(ctx.pool, session, ctx.now);
     return orders.map((o) => Object.assign(new CustomerOrderType(), o));
   }
 
@@ -54,6 +43,7 @@ export class CustomerResolver {
     return Object.assign(new CustomerOrderUpdateType(), {
       orderId: event.orderId,
       state: event.state,
+      parcelChange: event.parcelChange ?? null,
       occurredAt: new Date(event.occurredAt),
     });
   }

@@ -1,5 +1,6 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { ParcelChangeEnum } from '../orders/order-update.type.js';
 
 @ObjectType('CustomerTraceLine', {
   description: 'One line of a timeline or a parcel trace, as the customer reads it.',
@@ -101,4 +102,10 @@ export class CustomerOrderUpdateType {
 
   @Field(() => GraphQLDateTime)
   occurredAt!: Date;
+
+  @Field(() => ParcelChangeEnum, {
+    nullable: true,
+    description: 'Set when only a parcel’s news changed (new scans, a stall); null when the order moved.',
+  })
+  parcelChange!: string | null;
 }

@@ -1,7 +1,20 @@
 import { GraphQLDateTime } from 'graphql-scalars';
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import type { OrderUpdatedEvent } from '../../infra/pubsub/topics.js';
 import { ChannelEnum, OrderStateEnum } from './order.type.js';
+
+export enum ParcelChangeEnum {
+  TRACE = 'TRACE',
+  STALL = 'STALL',
+}
+registerEnumType(ParcelChangeEnum, {
+  name: 'ParcelChange',
+  description: 'News of a parcel that leaves its order’s state as it was.',
+  valuesConfig: {
+    TRACE: { description: 'The carrier reported new scans.' },
+    STALL: { description: 'The parcel was found stalled (no carrier news for too long).' },
+  },
+});
 
 @ObjectType('OrderUpdate', { description: 'An order changed: pushed to subscribers as it happens.' })
 export class OrderUpdateType {
@@ -32,8 +45,22 @@ export class OrderUpdateType {
   @Field(() => GraphQLDateTime)
   occurredAt!: Date;
 
+  @Field(() => ParcelChangeEnum, {
+    nullable: true,
+    description: 'Set when only a parcel’s news changed (new scans, a stall); null when the order moved.',
+  })
+  parcelChange!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The parcel of `parcelChange`.' })
+  waybillNo!: string | null;
+
   static from(event: OrderUpdatedEvent): OrderUpdateType {
-    return Object.assign(new OrderUpdateType(), { ...event, occurredAt: new Date(event.occurredAt) });
+    return Object.assign(new OrderUpdateType(), {
+      ...event,
+      parcelChange: event.parcelChange ?? null,
+      waybillNo: event.waybillNo ?? null,
+      occurredAt: new Date(event.occurredAt),
+    });
   }
 }
 

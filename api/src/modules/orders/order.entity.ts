@@ -38,7 +38,8 @@ export interface OrderAddressParse {
   name: 'orders_abnormal_ordered_idx',
   expression: 'create index "orders_abnormal_ordered_idx" on "orders" ("ordered_at", "id") where "abnormal"',
 })
-@Index({ name: 'orders_buyer_phone_idx', properties: ['buyerPhone'] })
+// A phone's newest orders (the customer lookup) read in index order, however many the phone has.
+@Index({ name: 'orders_buyer_phone_ordered_idx', properties: ['buyerPhone', 'orderedAt', 'id'] })
 @Index({
   name: 'orders_sla_next_check_idx',
   expression:

@@ -5,8 +5,10 @@ import { nextStallCheckAt, type StallSettings } from '../../domain/tracking/stal
 import { foldProgress, type TraceEntry } from '../../domain/tracking/trace.js';
 import { inTransaction } from '../../infra/db/transaction.js';
 import { enqueueOutbox } from '../../infra/outbox/outbox.js';
+import { liveEventsEntry } from '../../infra/pubsub/live-events.js';
 import { applyOrderEvents, type OrderEventResult } from '../order-events/order-event.service.js';
 import { kuaidi100SubscribeEntry } from './kuaidi100-subscription.js';
+import { newsOrder, parcelNewsEvent } from './parcel-news.js';
 import {
   createShipment,
   insertTrace,
@@ -41,7 +43,8 @@ export interface ShipmentDeps {
  * Records what a carrier (or the TMS) reports about a parcel, out of order and repeated as feeds
  * are: new trace entries are kept once each; the parcel's state follows its latest scan by time;
  * a new event clears a stall and re-arms the stall check; the ETA is revised from the route's
- * delivered history. Then every entry that reports an order event goes to the order-event
+ * delivered history; an `orderUpdated` event (`parcelChange: TRACE`) announces the new scans in
+ * the same transaction. Then every entry that reports an order event goes to the order-event
  * service, keyed per entry, so the order moves by the lifecycle's rules (duplicates and late
  * scans included) and a retry after a crash between the two steps completes the order's part.
  */
@@ -80,7 +83,19 @@ export async function recordCarrierReport(
         ]);
     }
     const fresh = await insertTrace(tx, shipment.id, report.source, report.entries, receivedAt);
-    if (fresh.length > 0) shipment = await progress(tx, deps.stall, shipment, fresh, receivedAt);
+    if (fresh.length > 0) {
+      shipment = await progress(tx, deps.stall, shipment, fresh, receivedAt);
+      // New scans change what the customer's page shows even when the order keeps its state:
+      // announced with the trace they add, in its transaction.
+      const order = await newsOrder(tx, shipment.orderId);
+      if (order)
+        await enqueueOutbox(
+          tx,
+          liveEventsEntry('ORDER_UPDATED', [
+            parcelNewsEvent(order, { waybillNo: shipment.waybillNo, change: 'TRACE' }, receivedAt),
+          ]),
+        );
+    }
     return { ok: true as const, shipment, newEntries: fresh.length };
   });
   if (!recorded.ok) return recorded;

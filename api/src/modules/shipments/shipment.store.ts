@@ -166,6 +166,28 @@ export async function saveProgress(tx: pg.PoolClient, s: ShipmentRow, now: Date)
   );
 }
 
+/** Marks parcels stalled (one statement): the check stays off until a new carrier event re-arms it. */
+export async function markStalled(
+  tx: pg.PoolClient,
+  stalls: readonly { id: string; since: Date; reason: string; stallNo: number }[],
+  now: Date,
+): Promise<void> {
+  if (stalls.length === 0) return;
+  await tx.query(
+    `update shipment s set stalled_since = t.since, stall_reason = t.reason, stall_count = t.stall_no,
+        next_stall_check_at = null, updated_at = $1
+       from unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::int[]) as t(id, since, reason, stall_no)
+      where s.id = t.id`,
+    [
+      now,
+      stalls.map((s) => s.id),
+      stalls.map((s) => s.since),
+      stalls.map((s) => s.reason),
+      stalls.map((s) => s.stallNo),
+    ],
+  );
+}
+
 /** Delivered history of a route over the last 90 days: count and p80 transit hours. */
 export async function routeHistory(
   db: pg.Pool | pg.PoolClient,
