@@ -33,12 +33,14 @@ export interface OrderAddressParse {
 @Index({ name: 'orders_state_ordered_idx', properties: ['state', 'orderedAt', 'id'] })
 @Index({ name: 'orders_channel_created_idx', properties: ['channel', 'orderedAt', 'id'] })
 @Index({ name: 'orders_group_ordered_idx', properties: ['groupId', 'orderedAt', 'id'] })
-@Index({ name: 'orders_paid_idx', properties: ['paidAt'] })
+// Newest paid first (`orderBy: PAID_AT_DESC`, the paid-time range) reads this one backwards.
+@Index({ name: 'orders_paid_idx', properties: ['paidAt', 'id'] })
 @Index({
   name: 'orders_abnormal_ordered_idx',
   expression: 'create index "orders_abnormal_ordered_idx" on "orders" ("ordered_at", "id") where "abnormal"',
 })
-@Index({ name: 'orders_buyer_phone_idx', properties: ['buyerPhone'] })
+// One buyer's orders newest first (staff's phone filter, the customer's `myOrders`).
+@Index({ name: 'orders_buyer_phone_idx', properties: ['buyerPhone', 'orderedAt', 'id'] })
 @Index({
   name: 'orders_sla_next_check_idx',
   expression:
