@@ -71,7 +71,7 @@ export class OrderFilter {
   buyerPhone?: string | null;
 }
 
-@ObjectType('OrderEdge')
+@ObjectType('OrderEdge', { simpleResolvers: true })
 export class OrderEdge {
   @Field(() => String, { description: 'Opaque; pass as `after` to continue after this order.' })
   cursor!: string;
@@ -80,7 +80,7 @@ export class OrderEdge {
   node!: OrderType;
 }
 
-@ObjectType('PageInfo', { description: 'Relay page information.' })
+@ObjectType('PageInfo', { description: 'Relay page information.', simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -95,7 +95,10 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType('OrderConnection', { description: 'A page of orders, newest first in the order asked for.' })
+@ObjectType('OrderConnection', {
+  description: 'A page of orders, newest first in the order asked for.',
+  simpleResolvers: true,
+})
 export class OrderConnection {
   @Field(() => [OrderEdge])
   edges!: OrderEdge[];
