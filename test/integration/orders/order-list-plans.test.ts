@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { buildSchema, type GraphQLInputObjectType } from 'graphql';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../../api/src/domain/order/order-types.js';
@@ -71,6 +73,20 @@ const PLACED_FILTERS: Record<string, OrderListFilter> = {
   },
 };
 
+/** Every field of the query's filter: a new one must be named here (and so be planned below). */
+const FILTER_FIELDS: Record<keyof OrderListFilter, true> = {
+  channels: true,
+  states: true,
+  businessTypes: true,
+  groupIds: true,
+  abnormal: true,
+  orderedFrom: true,
+  orderedTo: true,
+  paidFrom: true,
+  paidTo: true,
+  buyerPhone: true,
+};
+
 const PAID_FILTERS: Record<string, OrderListFilter> = {
   none: {},
   'paid in a day': { paidFrom: at(30), paidTo: at(29) },
@@ -130,6 +146,18 @@ describe('every list has a bounded plan on a large table', () => {
       });
     },
   );
+
+  it('plans every field of the GraphQL OrderFilter, both orders', () => {
+    const schema = buildSchema(readFileSync('schema/schema.graphql', 'utf8'));
+    const input = schema.getType('OrderFilter') as GraphQLInputObjectType;
+    expect(Object.keys(input.getFields()).sort()).toEqual(Object.keys(FILTER_FIELDS).sort());
+    const planned = new Set(
+      [...Object.values(PLACED_FILTERS), ...Object.values(PAID_FILTERS)].flatMap((f) => Object.keys(f)),
+    );
+    expect([...planned].sort()).toEqual(Object.keys(FILTER_FIELDS).sort());
+    const sorts = schema.getType('OrderSort') as unknown as { getValues(): { name: string }[] };
+    expect(sorts.getValues().map((v) => v.name)).toEqual(['ORDERED_AT_DESC', 'PAID_AT_DESC']);
+  });
 
   it('the checks catch what they are for: an order and a filter without index', async () => {
     const explained = await indexOnly(async (explaining) => {
