@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../../api/src/domain/auth/viewer.js';
 import { CHANNELS, type Channel } from '../../../api/src/domain/order/order-types.js';
 import { DEFAULT_MAX_COST, DEFAULT_MAX_DEPTH } from '../../../api/src/infra/graphql/query-limits.js';
-import { encodeCursor } from '../../../api/src/modules/orders/order-query.js';
+import { countOrders, encodeCursor } from '../../../api/src/modules/orders/order-query.js';
 import { type GraphQLBody, type OrdersPlatform, startOrdersPlatform } from './orders-kit.js';
 
 /**
@@ -238,6 +238,19 @@ describe('orders and order queries', () => {
         api.pool.query = original;
       }
     });
+  });
+
+  it('counts up to the cap and refuses to count past it', async () => {
+    const all = { visibleChannels: null, filter: {} };
+    expect(await countOrders(api.pool, { ...all, limit: ORDER_COUNT })).toBe(ORDER_COUNT);
+    expect(await countOrders(api.pool, { ...all, limit: ORDER_COUNT - 1 })).toBeNull();
+    expect(
+      await countOrders(api.pool, {
+        visibleChannels: ['JD'],
+        filter: { states: ['PAID', 'SHIPPED'] },
+        limit: ORDER_COUNT,
+      }),
+    ).toBe(specs.filter((s) => s.channel === 'JD' && (s.state === 'PAID' || s.state === 'SHIPPED')).length);
   });
 
   describe('filters', () => {
