@@ -19,7 +19,7 @@ import type { BusinessType, Channel, OrderState } from '../../domain/order/order
 import { UserError } from '../../infra/graphql/user-error.type.js';
 import type { OrderUpdatedEvent } from '../../infra/pubsub/topics.js';
 import { ChannelEnum, OrderBuyerType, OrderType } from './order.type.js';
-import { buyerFor, seesBuyerInClear } from './order-buyer.js';
+import { lazyBuyerFor, seesBuyerInClear } from './order-buyer.js';
 import { OrderConnection, OrderEdge, OrderFilter, OrderSortEnum, PageInfo } from './order-connection.type.js';
 import { OrderIntakeResultType, SubmitOrdersInput, SubmitOrdersPayload } from './order-intake.input.js';
 import { submitChannelOrders } from './order-intake.js';
@@ -43,7 +43,12 @@ export const MAX_PAGE_SIZE = 200;
 const badInput = (argument: string, message: string) =>
   new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
 
-const toOrderType = (record: OrderRecord): OrderType => Object.assign(new OrderType(), record);
+/**
+ * The record already carries every field `OrderType` declares (and the ones its field resolvers
+ * read, such as `stateEnteredAt`); `OrderType` has no methods and no interface to check, so the
+ * record is answered as it is rather than copied into an instance, one fewer object per row.
+ */
+const toOrderType = (record: OrderRecord): OrderType => record as unknown as OrderType;
 
 function listFilter(filter: OrderFilter | null | undefined, viewer: Viewer): OrderListFilter {
   if (!filter) return {};
@@ -167,7 +172,7 @@ export class OrderResolver {
     description: 'Name, phone and address of the receiver, masked unless your role works with buyers.',
   })
   buyer(@Root() order: OrderType, @Ctx() ctx: GraphQLContext): OrderBuyerType {
-    return Object.assign(new OrderBuyerType(), buyerFor(ctx.viewer, order));
+    return lazyBuyerFor(ctx.viewer, order) as OrderBuyerType;
   }
 
   @Authorized('OPS', 'orders:write')
