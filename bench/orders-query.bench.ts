@@ -47,7 +47,7 @@ import { type LatencySummary, summarize, thousands } from './support/stats.js';
  * the statements the server sent are run alone with EXPLAIN ANALYZE.
  *
  * Run: npm run bench:orders-query   (QUERY_ORDERS, QUERY_CLIENTS, QUERY_SECONDS, QUERY_WARMUP_SECONDS,
- *      QUERY_RUNS="closed,paced,paced-without-paid-range", QUERY_PROFILE_SECONDS, QUERY_EXPLAIN_SAMPLES,
+ *      QUERY_RUNS="closed,bare,bare,closed,paced,paced-without-paid-range", QUERY_PROFILE_SECONDS, QUERY_EXPLAIN_SAMPLES,
  *      SEED to vary)
  */
 
