@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config';
 // graphql must resolve to one module instance, or type-graphql and Apollo see two copies.
 const alias = { graphql: 'graphql/index.js' };
 
+// Every PostgreSQL a test starts (the run's own, and those of platform processes it spawns) is
+// tuned for 512 MB rather than the whole machine: many run side by side.
+process.env.EMBEDDED_PG_MEMORY_MB ??= '512';
+
 export default defineConfig({
   resolve: { alias },
   test: {

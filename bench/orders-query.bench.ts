@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type pg from 'pg';
+import { isDeepStrictEqual } from 'node:util';
+import pg from 'pg';
 import { type RunningPlatform, startPlatform } from '../api/src/app/platform.js';
+import { startBareOrdersServer } from './support/bare-orders-server.js';
 import { freePort, startBenchPostgres } from './support/bench-postgres.js';
 import { bulkLoadOrders, PERIOD_END, PHONE_PREFIXES } from './support/bulk-orders.js';
 import { onCleanup, runBench } from './support/cleanup.js';
@@ -31,7 +33,10 @@ import { type LatencySummary, summarize, thousands } from './support/stats.js';
  *   paid in a 1-day or 7-day window 10 %, by buyer phone 10 %, second page via cursor 15 %.
  *
  * Runs: "closed loop" (each client sends its next request as soon as the answer is in: the
- * saturation point, where latency is mostly queueing), "paced" (each client waits 0.5–1.5 s
+ * saturation point, where latency is mostly queueing), "bare" (the same closed loop against a
+ * bare node:http handler in this process running the same SQL and writing the same JSON: the
+ * GraphQL path's throughput is reported as a ratio of it; with several closed and bare runs, of
+ * their means, so `closed,bare,bare,closed` balances which path runs first), "paced" (each client waits 0.5–1.5 s
  * between requests, about 200 requests/s offered: 200 busy staff screens), and paced again
  * without the paid-range kind (to separate that kind's cost from the rest).
  *
@@ -42,7 +47,7 @@ import { type LatencySummary, summarize, thousands } from './support/stats.js';
  * the statements the server sent are run alone with EXPLAIN ANALYZE.
  *
  * Run: npm run bench:orders-query   (QUERY_ORDERS, QUERY_CLIENTS, QUERY_SECONDS, QUERY_WARMUP_SECONDS,
- *      QUERY_RUNS="closed,paced,paced-without-paid-range", QUERY_PROFILE_SECONDS, QUERY_EXPLAIN_SAMPLES,
+ *      QUERY_RUNS="closed,bare,bare,closed,paced,paced-without-paid-range", QUERY_PROFILE_SECONDS, QUERY_EXPLAIN_SAMPLES,
  *      SEED to vary)
  */
 
@@ -50,7 +55,9 @@ const ORDERS = Number(process.env.QUERY_ORDERS ?? 1_000_000);
 const CLIENTS = Number(process.env.QUERY_CLIENTS ?? 200);
 const DURATION_S = Number(process.env.QUERY_SECONDS ?? 30);
 const WARMUP_S = Number(process.env.QUERY_WARMUP_SECONDS ?? 5);
-const RUNS = (process.env.QUERY_RUNS ?? 'closed,paced,paced-without-paid-range').split(',');
+const RUNS = (process.env.QUERY_RUNS ?? 'closed,bare,bare,closed,paced,paced-without-paid-range').split(',');
+/** The GraphQL path's closed-loop throughput as a share of the bare handler's. */
+const GOAL_BARE_RATIO = 0.5;
 /** A last closed-loop run with the V8 profiler on the server thread (not part of the figures); 0 skips it. */
 const PROFILE_S = Number(process.env.QUERY_PROFILE_SECONDS ?? 10);
 /** How many different parameter sets of each kind are run alone with EXPLAIN ANALYZE afterwards. */
@@ -61,8 +68,8 @@ const GOAL_P99_MS = 30;
 const LOAD_CHUNK = 100_000;
 const ADMIN_PASSWORD = 'bench-admin-password';
 
-const QUERY = `query Orders($filter: OrderFilter, $first: Int = ${PAGE_SIZE}, $after: String) {
-  orders(filter: $filter, first: $first, after: $after) {
+const QUERY = `query Orders($filter: OrderFilter, $first: Int = ${PAGE_SIZE}, $after: String, $orderBy: OrderSort) {
+  orders(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
     edges {
       cursor
       node {
@@ -88,8 +95,9 @@ type Kind = keyof typeof KIND_WEIGHTS;
 
 /** Which kind a list statement serves, from its WHERE clause (see `listOrders`). */
 function classifySql(sql: string): string | null {
-  if (!/\bfrom orders\b/.test(sql) || !sql.includes('order by ordered_at desc')) return null;
-  if (sql.includes('(ordered_at, id) <')) return 'second page';
+  if (!/\bfrom orders\b/.test(sql) || !/order by (ordered_at|paid_at) desc/.test(sql)) return null;
+  if (sql.includes('count(*)')) return 'count';
+  if (/\((ordered_at|paid_at), id\) </.test(sql)) return 'second page';
   if (sql.includes('buyer_phone =')) return 'by phone';
   if (sql.includes('paid_at >=')) return 'paid range';
   const channel = /\bchannel = /.test(sql);
@@ -114,7 +122,15 @@ const STATES = [
 const DAY_MS = 24 * 3600_000;
 
 const body = (filter: Record<string, unknown> | null, after?: string) =>
-  JSON.stringify({ query: QUERY, variables: { filter, ...(after ? { after } : {}) } });
+  JSON.stringify({
+    query: QUERY,
+    variables: {
+      filter,
+      ...(after ? { after } : {}),
+      // A paid-time range lists newest paid first (the only order an index serves it in).
+      ...(filter && ('paidFrom' in filter || 'paidTo' in filter) ? { orderBy: 'PAID_AT_DESC' } : {}),
+    },
+  });
 
 /** Request bodies per kind, except second pages (they need cursors from the server). */
 function firstPageBodies(rng: Prng): Record<Exclude<Kind, 'second page'>, string[]> {
@@ -426,13 +442,35 @@ async function main() {
   // Every body once before measuring anything: a failing one stops the run here.
   for (const k of loadMix) for (const text of k.bodies.slice(0, 40)) await graphql(url, headers, text);
 
-  const runs = [];
+  // The bare handler, on a pool as large as the platform's; its answers must equal GraphQL's.
+  const barePool = new pg.Pool({ connectionString: db.url, max: 20 });
+  onCleanup(() => barePool.end());
+  const barePort = await freePort();
+  const bare = await startBareOrdersServer(barePool, barePort);
+  onCleanup(() => new Promise<void>((resolve) => bare.close(() => resolve())));
+  const bareUrl = `http://127.0.0.1:${barePort}/`;
+  let compared = 0;
+  for (const k of loadMix)
+    for (const text of k.bodies.slice(0, 5)) {
+      const [viaGraphql, viaBare] = await Promise.all([
+        graphql(url, headers, text),
+        graphql(bareUrl, {}, text),
+      ]);
+      if (!isDeepStrictEqual(viaGraphql, viaBare))
+        throw new Error(`the bare handler answers ${k.kind} differently from GraphQL: ${text}`);
+      compared++;
+    }
+  console.log(`  bare node:http handler on 127.0.0.1:${barePort}: ${compared} answers equal to GraphQL's`);
+
+  const runs: Array<ReturnType<typeof report> & Record<string, unknown> & { run: string }> = [];
   for (const run of RUNS) {
     const paced = run.startsWith('paced');
     const withoutPaid = run.endsWith('without-paid-range');
+    const isBare = run === 'bare';
     const name =
       (paced ? 'paced (0.5–1.5 s think time per client)' : 'closed loop (no think time)') +
-      (withoutPaid ? ', without the paid-range kind' : '');
+      (withoutPaid ? ', without the paid-range kind' : '') +
+      (isBare ? ', bare node:http handler (same SQL, same JSON)' : '');
     console.log(`\n${name}: ${CLIENTS} clients, ${WARMUP_S} s warm-up + ${DURATION_S} s…`);
     // Timings of the warm-up are dropped when it ends; the server thread's event-loop delay is
     // sampled over the measured window only.
@@ -445,7 +483,7 @@ async function main() {
     const stats0 = await databaseCounters(db.pool);
     timing.reset();
     const result = await runHttpLoad({
-      url,
+      url: isBare ? bareUrl : url,
       headers: { ...headers },
       clients: CLIENTS,
       warmupMs: WARMUP_S * 1000,
@@ -486,6 +524,22 @@ async function main() {
       thinkMs: paced ? [500, 1500] : null,
     });
   }
+  // Over every closed and bare run: `closed,bare,bare,closed` balances which path runs first.
+  const mean = (name: string) => {
+    const of = runs.filter((r) => r.run === name).map((r) => r.overall.perSecond);
+    return of.length > 0 ? Math.round(of.reduce((a, b) => a + b, 0) / of.length) : null;
+  };
+  const [closedPerSecond, barePerSecond] = [mean('closed'), mean('bare')];
+  const bareRatio =
+    closedPerSecond !== null && barePerSecond
+      ? Math.round((closedPerSecond / barePerSecond) * 100) / 100
+      : null;
+  if (bareRatio !== null)
+    console.log(
+      `\nGraphQL path / bare node:http handler, closed loop: ${closedPerSecond} / ` +
+        `${barePerSecond} req/s = ${bareRatio}× (goal ≥ ${GOAL_BARE_RATIO}×: ` +
+        `${bareRatio >= GOAL_BARE_RATIO ? 'met' : 'NOT met'})`,
+    );
 
   let profile: Awaited<ReturnType<typeof profileCpu>> | null = null;
   if (PROFILE_S > 0) {
@@ -530,6 +584,8 @@ async function main() {
       mix: KIND_WEIGHTS,
       loaded,
       runs,
+      bareRatio,
+      goalBareRatio: GOAL_BARE_RATIO,
       plans,
       serverProfile: profile,
       postgres: { version: db.version },

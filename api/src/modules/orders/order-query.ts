@@ -2,33 +2,20 @@ import type pg from 'pg';
 import type { ChannelAddress, NormalizedItem, PresaleTerms } from '../../domain/intake/normalized-order.js';
 import type { BusinessType, Channel, OrderState } from '../../domain/order/order-types.js';
 import type { OrderRegion } from './order.entity.js';
+import {
+  type OrderCursor,
+  type OrderListFilter,
+  type OrderSort,
+  orderPageStatement,
+} from './order-page-sql.js';
+
+export type { OrderCursor, OrderListFilter, OrderSort } from './order-page-sql.js';
 
 /**
  * Read side of the order pool in plain SQL: one order by id or by channel order number, and
- * pages of orders newest first (`ordered_at desc, id desc`) with keyset pagination. The viewer's
- * channels are always part of the WHERE clause, so nothing outside them is ever read.
+ * pages of orders newest first (placed or paid; see `order-page-sql.ts`) with keyset pagination.
+ * The viewer's channels are always part of the WHERE clause, so nothing outside them is ever read.
  */
-
-/** Every condition is optional; all given ones must hold. Ranges are half-open: `from <= t < to`. */
-export interface OrderListFilter {
-  channels?: readonly Channel[] | null;
-  states?: readonly OrderState[] | null;
-  businessTypes?: readonly BusinessType[] | null;
-  groupIds?: readonly string[] | null;
-  abnormal?: boolean | null;
-  orderedFrom?: Date | null;
-  orderedTo?: Date | null;
-  paidFrom?: Date | null;
-  paidTo?: Date | null;
-  /** A normalised 11-digit mainland mobile number. */
-  buyerPhone?: string | null;
-}
-
-/** Position after which the next page starts: the last row's `ordered_at` (to the µs) and id. */
-export interface OrderCursor {
-  orderedAt: string;
-  id: string;
-}
 
 /** One row of `orders`, as the resolvers and field resolvers receive it. */
 export interface OrderRecord {
@@ -72,8 +59,13 @@ export interface OrderPage {
 const COLUMNS = `id, channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
   source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, presale, buyer_name, buyer_phone,
   address, region, items, payment_no, group_id, owner_id, state_entered_at, abnormal, hold_reason, created_at,
-  updated_at, version, promised_delivery_at, promised_delivery_source,
-  to_char(ordered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`;
+  updated_at, version, promised_delivery_at, promised_delivery_source`;
+
+/** The columns of a page: every column, and the sort time as the cursor writes it. */
+const PAGE_COLUMNS: Record<OrderSort, string> = {
+  ORDERED_AT_DESC: `${COLUMNS}, to_char(ordered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`,
+  PAID_AT_DESC: `${COLUMNS}, to_char(paid_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`,
+};
 
 interface Row {
   id: string;
@@ -145,48 +137,29 @@ const toRecord = (r: Row): OrderRecord => ({
 // ---------------------------------------------------------------------------------------------
 // Cursors
 
-const CURSOR_PREFIX = 'o1|';
+const CURSOR_PREFIX: Record<OrderSort, string> = { ORDERED_AT_DESC: 'o1|', PAID_AT_DESC: 'p1|' };
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Opaque to clients: base64url of a versioned `o1|<ordered_at µs, UTC>|<id>`. */
+/** Opaque to clients: base64url of a versioned `o1|<ordered_at µs, UTC>|<id>` (`p1|` and `paid_at` for the paid order). */
 export function encodeCursor(cursor: OrderCursor): string {
-  return Buffer.from(`${CURSOR_PREFIX}${cursor.orderedAt}|${cursor.id}`, 'utf8').toString('base64url');
+  return Buffer.from(`${CURSOR_PREFIX[cursor.sort]}${cursor.at}|${cursor.id}`, 'utf8').toString('base64url');
 }
 
 /** The cursor, or null when the text is not one this server issued. */
 export function decodeCursor(text: string): OrderCursor | null {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(text)) return null;
   const decoded = Buffer.from(text, 'base64url').toString('utf8');
-  if (!decoded.startsWith(CURSOR_PREFIX)) return null;
-  const [orderedAt, id, ...rest] = decoded.slice(CURSOR_PREFIX.length).split('|');
-  if (rest.length > 0 || !CURSOR_TIME.test(orderedAt ?? '') || !UUID.test(id ?? '')) return null;
-  if (Number.isNaN(Date.parse(orderedAt))) return null;
-  return { orderedAt, id: id.toLowerCase() };
+  const sort = (Object.keys(CURSOR_PREFIX) as OrderSort[]).find((s) => decoded.startsWith(CURSOR_PREFIX[s]));
+  if (!sort) return null;
+  const [at, id, ...rest] = decoded.slice(CURSOR_PREFIX[sort].length).split('|');
+  if (rest.length > 0 || !CURSOR_TIME.test(at ?? '') || !UUID.test(id ?? '')) return null;
+  if (Number.isNaN(Date.parse(at))) return null;
+  return { sort, at, id: id.toLowerCase() };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Queries
-
-class Conditions {
-  readonly clauses: string[] = [];
-  readonly params: unknown[] = [];
-
-  param(value: unknown): string {
-    this.params.push(value);
-    return `$${this.params.length}`;
-  }
-
-  /** `column = $n` for one value (the planner sees plain equality), `= any($n)` for several. */
-  oneOf(column: string, values: readonly string[], type = 'text'): void {
-    if (values.length === 1) this.clauses.push(`${column} = ${this.param(values[0])}::${type}`);
-    else this.clauses.push(`${column} = any(${this.param(values)}::${type}[])`);
-  }
-
-  get where(): string {
-    return this.clauses.length > 0 ? `where ${this.clauses.join(' and ')}` : '';
-  }
-}
 
 /**
  * The channels the query may read: the viewer's (null = all) narrowed by the filter's. An empty
@@ -201,104 +174,75 @@ export function effectiveChannels(
   return wanted ? visible.filter((channel) => wanted.includes(channel)) : visible;
 }
 
-function filterConditions(channels: readonly Channel[] | null, filter: OrderListFilter): Conditions {
-  const c = new Conditions();
-  if (channels) c.oneOf('channel', channels);
-  if (filter.states?.length) c.oneOf('state', filter.states);
-  if (filter.businessTypes?.length) c.oneOf('business_type', filter.businessTypes);
-  if (filter.groupIds?.length) c.oneOf('group_id', filter.groupIds);
-  if (filter.abnormal === true) c.clauses.push('abnormal');
-  if (filter.abnormal === false) c.clauses.push('not abnormal');
-  if (filter.orderedFrom) c.clauses.push(`ordered_at >= ${c.param(filter.orderedFrom)}::timestamptz`);
-  if (filter.orderedTo) c.clauses.push(`ordered_at < ${c.param(filter.orderedTo)}::timestamptz`);
-  if (filter.paidFrom) c.clauses.push(`paid_at >= ${c.param(filter.paidFrom)}::timestamptz`);
-  if (filter.paidTo) c.clauses.push(`paid_at < ${c.param(filter.paidTo)}::timestamptz`);
-  if (filter.buyerPhone) c.clauses.push(`buyer_phone = ${c.param(filter.buyerPhone)}::text`);
-  return c;
-}
-
 /**
- * One page, newest first. Reads `first + 1` rows to know whether another page follows; the
- * cursor condition is a row comparison the `(ordered_at, id)` indexes answer directly.
+ * One page, newest first in the given order. Reads `first + 1` rows to know whether another page
+ * follows. The caller has checked the filter with `refuseOrderList`.
  */
 export async function listOrders(
   pool: pg.Pool,
   opts: {
     visibleChannels: readonly Channel[] | null;
     filter: OrderListFilter;
+    orderBy?: OrderSort;
     first: number;
     after: OrderCursor | null;
-    /** Tuning of the paid-time plan choice (see `pageStatement`); the default suits production. */
-    paidSortLimit?: number;
   },
 ): Promise<OrderPage> {
   const channels = effectiveChannels(opts.visibleChannels, opts.filter.channels);
   if ((channels && channels.length === 0) || opts.first === 0) return { rows: [], hasNextPage: false };
-  const c = filterConditions(channels, opts.filter);
-  if (opts.after) {
-    c.clauses.push(
-      `(ordered_at, id) < (${c.param(opts.after.orderedAt)}::timestamptz, ${c.param(opts.after.id)}::uuid)`,
-    );
-  }
-  const { rows } = await pool.query<Row>(
-    await pageStatement(pool, c, opts.filter, opts.first + 1, opts.paidSortLimit),
-    c.params,
-  );
+  const sort = opts.orderBy ?? 'ORDERED_AT_DESC';
+  const statement = orderPageStatement({
+    columns: PAGE_COLUMNS[sort],
+    channels,
+    filter: opts.filter,
+    sort,
+    after: opts.after,
+    limit: opts.first + 1,
+  });
+  const { rows } = await pool.query<Row>(statement.text, statement.values);
   return {
     rows: rows.slice(0, opts.first).map((row) => ({
-      cursor: encodeCursor({ orderedAt: row.cursor_at, id: row.id }),
+      cursor: encodeCursor({ sort, at: row.cursor_at, id: row.id }),
       order: toRecord(row),
     })),
     hasNextPage: rows.length > opts.first,
   };
 }
 
-/** Below this many matches, a paid-time filter reads its matches by `paid_at` and sorts them. */
-const PAID_RANGE_SORT_LIMIT = 5000;
-/** How far before its payment an order may have been placed at the latest (clock skew between systems). */
-const PAID_BEFORE_ORDERED_SLACK = '1 day';
+/** `totalCount` counts at most this many matches; more is refused (`COUNT_LIMIT_EXCEEDED`). */
+export const COUNT_LIMIT = 10_000;
 
 /**
- * The SELECT for one page. Usually the `(…, ordered_at, id)` indexes read backwards and stop
- * after `limit` rows. A paid-time filter is the exception: payment follows ordering closely, a
- * correlation the planner does not know, so it would walk the ordered index from today back to
- * the paid range row by row. A capped count by `paid_at` decides instead: few matches are read
- * by `paid_at` and sorted; many are read by the ordered index, starting at `paidTo` (an order is
- * placed before it is paid) rather than at today.
+ * How many orders match, across all pages, when at most `COUNT_LIMIT` do; null when more do.
+ * Counts the rows of one page of `COUNT_LIMIT + 1`, so it takes the same bounded plan as a page.
  */
-async function pageStatement(
-  pool: pg.Pool,
-  c: Conditions,
-  filter: OrderListFilter,
-  limit: number,
-  sortLimit = PAID_RANGE_SORT_LIMIT,
-): Promise<string> {
-  const order = `order by ordered_at desc, id desc limit ${c.param(limit)}`;
-  if (!filter.paidFrom && !filter.paidTo) return `select ${COLUMNS} from orders ${c.where} ${order}`;
-  const probe = await pool.query<{ n: string }>(
-    `select count(*) as n from (select 1 from orders ${c.where} limit ${Math.trunc(sortLimit)}) matched`,
-    c.params.slice(0, -1),
-  );
-  if (Number(probe.rows[0].n) < sortLimit) {
-    // `offset 0` keeps the planner from turning this back into a walk along the ordered index.
-    return `select * from (select ${COLUMNS} from orders ${c.where} offset 0) matched ${order}`;
-  }
-  const bounded = filter.paidTo
-    ? `${c.where} and ordered_at < ${c.param(filter.paidTo)}::timestamptz + interval '${PAID_BEFORE_ORDERED_SLACK}'`
-    : c.where;
-  return `select ${COLUMNS} from orders ${bounded} ${order}`;
-}
-
-/** How many orders match, across all pages. A full count: only run when a client asks for it. */
 export async function countOrders(
   pool: pg.Pool,
-  opts: { visibleChannels: readonly Channel[] | null; filter: OrderListFilter },
-): Promise<number> {
+  opts: {
+    visibleChannels: readonly Channel[] | null;
+    filter: OrderListFilter;
+    orderBy?: OrderSort;
+    /** The cap; tests scale it to their smaller tables. */
+    limit?: number;
+  },
+): Promise<number | null> {
   const channels = effectiveChannels(opts.visibleChannels, opts.filter.channels);
   if (channels && channels.length === 0) return 0;
-  const c = filterConditions(channels, opts.filter);
-  const { rows } = await pool.query<{ n: string }>(`select count(*) as n from orders ${c.where}`, c.params);
-  return Number(rows[0].n);
+  const limit = opts.limit ?? COUNT_LIMIT;
+  const page = orderPageStatement({
+    columns: 'id, ordered_at, paid_at',
+    channels,
+    filter: opts.filter,
+    sort: opts.orderBy ?? 'ORDERED_AT_DESC',
+    after: null,
+    limit: limit + 1,
+  });
+  const { rows } = await pool.query<{ n: number }>(
+    `select count(*)::int as n from (${page.text}) counted`,
+    page.values,
+  );
+  const n = rows[0]?.n ?? 0;
+  return n > limit ? null : n;
 }
 
 /** One order by id or by (channel, channel order no); null when absent or outside `visibleChannels`. */
@@ -307,18 +251,24 @@ export async function findOrder(
   visibleChannels: readonly Channel[] | null,
   key: { id: string } | { channel: Channel; channelOrderNo: string },
 ): Promise<OrderRecord | null> {
-  const c = new Conditions();
+  const where: string[] = [];
+  const params: unknown[] = [];
   if ('id' in key) {
     if (!UUID.test(key.id)) return null;
-    c.clauses.push(`id = ${c.param(key.id)}::uuid`);
+    params.push(key.id);
+    where.push('id = $1::uuid');
   } else {
-    c.clauses.push(`channel = ${c.param(key.channel)}::text`);
-    c.clauses.push(`channel_order_no = ${c.param(key.channelOrderNo)}::text`);
+    params.push(key.channel, key.channelOrderNo);
+    where.push('channel = $1::text', 'channel_order_no = $2::text');
   }
   if (visibleChannels) {
     if (visibleChannels.length === 0) return null;
-    c.oneOf('channel', visibleChannels);
+    params.push(visibleChannels);
+    where.push(`channel = any($${params.length}::text[])`);
   }
-  const { rows } = await pool.query<Row>(`select ${COLUMNS} from orders ${c.where}`, c.params);
+  const { rows } = await pool.query<Row>(
+    `select ${COLUMNS} from orders where ${where.join(' and ')}`,
+    params,
+  );
   return rows[0] ? toRecord(rows[0]) : null;
 }

@@ -33,13 +33,15 @@ export interface OrderAddressParse {
 @Index({ name: 'orders_state_ordered_idx', properties: ['state', 'orderedAt', 'id'] })
 @Index({ name: 'orders_channel_created_idx', properties: ['channel', 'orderedAt', 'id'] })
 @Index({ name: 'orders_group_ordered_idx', properties: ['groupId', 'orderedAt', 'id'] })
-@Index({ name: 'orders_paid_idx', properties: ['paidAt'] })
+// Newest paid first (`orderBy: PAID_AT_DESC`, the paid-time range) reads this one backwards.
+@Index({ name: 'orders_paid_idx', properties: ['paidAt', 'id'] })
 @Index({
   name: 'orders_abnormal_ordered_idx',
   expression: 'create index "orders_abnormal_ordered_idx" on "orders" ("ordered_at", "id") where "abnormal"',
 })
-// A phone's newest orders (the customer lookup) read in index order, however many the phone has.
-@Index({ name: 'orders_buyer_phone_ordered_idx', properties: ['buyerPhone', 'orderedAt', 'id'] })
+// One buyer's orders newest first (staff's phone filter, the customer lookup and `myOrders`), read in
+// index order however many the phone has.
+@Index({ name: 'orders_buyer_phone_idx', properties: ['buyerPhone', 'orderedAt', 'id'] })
 @Index({
   name: 'orders_sla_next_check_idx',
   expression:

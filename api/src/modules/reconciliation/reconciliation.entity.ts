@@ -64,6 +64,12 @@ export class ReconciliationRunRow {
 @Entity({ tableName: 'reconciliation_item' })
 @Unique({ name: 'reconciliation_item_key_unique', properties: ['itemKey'] })
 @Index({ name: 'reconciliation_item_queue_idx', properties: ['state', 'businessDate', 'id'] })
+// The unfiltered discrepancy list, newest business day first, without sorting every discrepancy.
+@Index({
+  name: 'reconciliation_item_discrepancy_idx',
+  expression:
+    'create index "reconciliation_item_discrepancy_idx" on "reconciliation_item" ("business_date", "id") where "state" is not null',
+})
 @Index({ name: 'reconciliation_item_shop_day_idx', properties: ['shop', 'businessDate'] })
 @Index({ name: 'reconciliation_item_order_idx', properties: ['orderId'] })
 @Index({ name: 'reconciliation_item_record_idx', properties: ['recordId'] })
