@@ -19,7 +19,7 @@ import type { BusinessType, Channel, OrderState } from '../../domain/order/order
 import { UserError } from '../../infra/graphql/user-error.type.js';
 import type { OrderUpdatedEvent } from '../../infra/pubsub/topics.js';
 import { ChannelEnum, OrderBuyerType, OrderType } from './order.type.js';
-import { buyerFor, lazyBuyerFor, seesBuyerInClear } from './order-buyer.js';
+import { lazyBuyerFor, seesBuyerInClear } from './order-buyer.js';
 import { OrderConnection, OrderEdge, OrderFilter, OrderSortEnum, PageInfo } from './order-connection.type.js';
 import {
   OrderIntakeResultType,
