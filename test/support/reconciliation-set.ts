@@ -68,6 +68,19 @@ export async function generateSet(db: SqlExecutor, shape: SetShape, chunk = 100_
                  from generate_series($1::int, $2::int) as i) g`,
       p,
     );
+    // The orders' payments as intake records them: the payment under its number, a presale
+    // deposit under none (its payment number is its event key).
+    await db.query(
+      `insert into order_payment (order_id, gateway, payment_no, kind, amount_cents, currency, paid_at, event_key)
+       select o.id, o.channel, coalesce(o.payment_no, 'channel-payload:DEPOSIT'),
+              case when o.presale is null then 'FULL' else 'DEPOSIT' end,
+              case when o.presale is null then o.paid_cents else (o.presale->>'depositCents')::bigint end, 'CNY',
+              coalesce(o.paid_at, (o.presale->>'depositPaidAt')::timestamptz),
+              case when o.payment_no is null then 'channel-payload:DEPOSIT' else 'channel-payload:set' end
+         from orders o
+        where o.channel_order_no in (select 'R' || i from generate_series($1::int, $2::int) as i)`,
+      [start, end],
+    );
     const inserted = await db.query(
       `insert into money_record (kind, gateway, record_no, payment_no, channel, merchant_order_no, part, line_type,
                                  amount_cents, fee_cents, currency, occurred_at)

@@ -1,6 +1,6 @@
 import type { MatchingSettings } from '../../domain/reconciliation/reconciliation-types.js';
 import type { SqlExecutor } from '../../infra/outbox/outbox.js';
-import { EXPECTED_PAYMENTS_SQL, ORDERS_IN_SCOPE_SQL } from './order-money.source.js';
+import { expectedPaymentsSql, ORDERS_IN_SCOPE_SQL } from './order-money.source.js';
 
 /**
  * The matching rules of `domain/reconciliation/matching.ts`, applied set-wise: one statement per
@@ -39,7 +39,7 @@ export async function computeOutcomes(
   await tx.query('create unique index on scope_order (order_id)', []);
   await tx.query(
     `create temp table scope_exp on commit drop as
-       select e.* from (${EXPECTED_PAYMENTS_SQL}) e join scope_order s on s.order_id = e.order_id`,
+       select e.* from (${expectedPaymentsSql('p.order_id in (select order_id from scope_order)')}) e`,
     [],
   );
   const records = await tx.query(
