@@ -107,12 +107,13 @@ async function reconcileDay(
   scope: RunScope,
   request: RunRequest,
 ): Promise<Record<string, number>> {
+  // The day's sets are sorted and hashed in memory rather than spilled to disk.
+  await tx.query(`set local work_mem = '64MB'`, []);
   const sizes = await computeOutcomes(tx, scope, request.settings, request.now);
+  // One statement: upsert every outcome by item key; PostgreSQL's RETURNING old/new gives each
+  // item's state before and after, so the audit needs no second look at the table.
   const merged = await tx.query(
-    `with prior as (
-       select i.item_key, i.state from reconciliation_item i join run_outcome o on o.item_key = i.item_key
-     ),
-     up as (
+    `with up as (
        insert into reconciliation_item as i (item_key, outcome, state, order_id, record_id, shop, channel, channel_order_no,
                                              gateway, payment_no, expected_cents, actual_cents, business_date,
                                              last_run_id, found_at, updated_at)
@@ -128,23 +129,17 @@ async function reconcileDay(
            when i.state in ('RESOLVED', 'WRITTEN_OFF') then i.state
            when excluded.outcome = 'MATCHED' then case when i.state is null then null else 'RESOLVED' end
            else coalesce(i.state, 'OPEN') end
-       returning i.id, i.item_key, i.state, i.outcome
-     ),
-     changes as (
-       select up.id, up.outcome, p.state as from_state, up.state as to_state
-         from up left join prior p on p.item_key = up.item_key
-        where up.state is distinct from p.state
+       returning new.id, new.outcome, old.state as from_state, new.state as to_state
      ),
      audit as (
        insert into reconciliation_audit (item_id, action, actor, from_state, to_state, note, at)
        select id, case when to_state = 'OPEN' then 'FOUND' else 'CLEARED_BY_RUN' end, 'reconciliation',
               from_state, to_state, outcome, $2
-         from changes
+         from up where to_state is distinct from from_state
      )
-     select up.outcome, count(*)::int as n,
-            count(*) filter (where c.to_state = 'OPEN')::int as opened
-       from up left join changes c on c.id = up.id
-      group by up.outcome`,
+     select outcome, count(*)::int as n,
+            count(*) filter (where to_state = 'OPEN' and from_state is distinct from to_state)::int as opened
+       from up group by outcome`,
     [runId, request.now],
   );
   const cleared = await tx.query(
