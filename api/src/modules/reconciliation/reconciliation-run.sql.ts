@@ -54,7 +54,8 @@ export async function computeOutcomes(
           and ($3::text is null or r.channel = $3)`,
     params,
   );
-  await tx.query('analyze scope_exp; analyze scope_rec', []);
+  // No ANALYZE: the planner sizes the fresh temporary tables from their pages, which is enough
+  // for the hash joins below, and sampling them cost as much as building them.
   const ruleParams = [
     now,
     JSON.stringify(settings.fees),
