@@ -126,7 +126,13 @@ export async function computeOutcomes(
      select 'r:' || r.id || ':ORDER', case when r.kind = 'PAYMENT' then 'PAYMENT_WITHOUT_ORDER' else 'REFUND_MISMATCH' end,
             null, r.id, r.channel, r.channel, r.merchant_order_no, r.gateway, r.payment_no, null, r.amount_cents, ${RECORD_DAY}
        from scope_rec r
-      where not exists (select 1 from orders o where o.channel = r.channel and o.channel_order_no = r.merchant_order_no)`,
+       left join lateral (
+         -- One index probe per record whose order is not in scope, never a hash of every order.
+         select true as found from orders o
+          where o.channel = r.channel and o.channel_order_no = r.merchant_order_no limit 1
+       ) o on true
+      where not exists (select 1 from scope_exp e where e.channel = r.channel and e.channel_order_no = r.merchant_order_no)
+        and o.found is null`,
     [...ruleParams, businessDay(scope.from)],
   );
   return { orders: orders.rowCount ?? 0, records: records.rowCount ?? 0, outcomes: outcomes.rowCount ?? 0 };
