@@ -67,7 +67,7 @@ export async function generateSet(db: SqlExecutor, shape: SetShape, chunk = 100_
                       (1000 + (i % 997) * 100)::bigint as amount,
                       ($3::date + (case when i % 20 = 11 then $4 - 1 else (i / 20) % $4 end) * interval '1 day')::timestamp at time zone 'Asia/Shanghai'
                         + case when i % 20 = 18 then interval '23 hours 59 minutes 50 seconds' + (i % 10) * interval '1 second'
-                               else ((i * 7919) % 86000) * interval '1 second' end as paid
+                               else ((i::bigint * 7919) % 86000) * interval '1 second' end as paid
                  from generate_series($1::int, $2::int) as i) g
        returning id, channel, payment_no, presale, paid_cents, paid_at
        )
@@ -87,7 +87,7 @@ export async function generateSet(db: SqlExecutor, shape: SetShape, chunk = 100_
          from (select i, i % 20 as c, (1000 + (i % 997) * 100)::bigint as amount,
                       ($3::date + (case when i % 20 = 11 then $4 - 1 else (i / 20) % $4 end) * interval '1 day')::timestamp at time zone 'Asia/Shanghai'
                         + case when i % 20 = 18 then interval '23 hours 59 minutes 50 seconds' + (i % 10) * interval '1 second'
-                               else ((i * 7919) % 86000) * interval '1 second' end as paid
+                               else ((i::bigint * 7919) % 86000) * interval '1 second' end as paid
                  from generate_series($1::int, $2::int) as i) g
          cross join lateral (values
            -- the payment itself (not for 10, 11; short for 12; after midnight for 18; Douyin deposit for 17)
