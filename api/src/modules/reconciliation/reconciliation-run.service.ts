@@ -110,10 +110,14 @@ async function reconcileDay(
   // The day's sets are sorted and hashed in memory rather than spilled to disk.
   await tx.query(`set local work_mem = '64MB'`, []);
   const sizes = await computeOutcomes(tx, scope, request.settings, request.now);
-  // One statement: upsert every outcome by item key; PostgreSQL's RETURNING old/new gives each
-  // item's state before and after, so the audit needs no second look at the table.
+  // One statement: each item's state before (one index probe per outcome, from the statement's
+  // snapshot), the upsert by item key, and the audit of every state that changed.
   const merged = await tx.query(
-    `with up as (
+    `with prior as (
+       select o.item_key, p.state from run_outcome o
+        cross join lateral (select i.state from reconciliation_item i where i.item_key = o.item_key limit 1) p
+     ),
+     up as (
        insert into reconciliation_item as i (item_key, outcome, state, order_id, record_id, shop, channel, channel_order_no,
                                              gateway, payment_no, expected_cents, actual_cents, business_date,
                                              last_run_id, found_at, updated_at)
@@ -129,17 +133,22 @@ async function reconcileDay(
            when i.state in ('RESOLVED', 'WRITTEN_OFF') then i.state
            when excluded.outcome = 'MATCHED' then case when i.state is null then null else 'RESOLVED' end
            else coalesce(i.state, 'OPEN') end
-       returning new.id, new.outcome, old.state as from_state, new.state as to_state
+       returning i.id, i.item_key, i.outcome, i.state as to_state
+     ),
+     changes as (
+       select up.id, up.outcome, p.state as from_state, up.to_state
+         from up left join prior p on p.item_key = up.item_key
+        where up.to_state is distinct from p.state
      ),
      audit as (
        insert into reconciliation_audit (item_id, action, actor, from_state, to_state, note, at)
        select id, case when to_state = 'OPEN' then 'FOUND' else 'CLEARED_BY_RUN' end, 'reconciliation',
               from_state, to_state, outcome, $2
-         from up where to_state is distinct from from_state
+         from changes
      )
-     select outcome, count(*)::int as n,
-            count(*) filter (where to_state = 'OPEN' and from_state is distinct from to_state)::int as opened
-       from up group by outcome`,
+     select up.outcome, count(*)::int as n, count(c.id) filter (where c.to_state = 'OPEN')::int as opened
+       from up left join changes c on c.id = up.id
+      group by up.outcome`,
     [runId, request.now],
   );
   const cleared = await tx.query(

@@ -77,7 +77,7 @@ export class ReconciliationRunRow {
     'create index "reconciliation_item_record_idx" on "reconciliation_item" ("record_id") where "record_id" is not null',
 })
 export class ReconciliationItemRow {
-  @PrimaryKey({ type: 'uuid', defaultRaw: 'uuidv7()' })
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
 
   @Property({ type: 'text' })

@@ -2,8 +2,6 @@ import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261206231631_reconciliation_item_lean_indexes extends Migration {
   override async up(): Promise<void> {
-    // Time-ordered ids append to the primary key instead of landing at random places in it.
-    this.addSql(`alter table "reconciliation_item" alter column "id" set default uuidv7();`);
     // Matched items (most of them) have no state and no place in the queue's index.
     this.addSql(`drop index "reconciliation_item_queue_idx";`);
     this.addSql(
@@ -16,7 +14,6 @@ export class Migration20261206231631_reconciliation_item_lean_indexes extends Mi
   }
 
   override async down(): Promise<void> {
-    this.addSql(`alter table "reconciliation_item" alter column "id" set default gen_random_uuid();`);
     this.addSql(`drop index "reconciliation_item_queue_idx";`);
     this.addSql(
       `create index "reconciliation_item_queue_idx" on "reconciliation_item" ("state", "business_date", "id");`,
