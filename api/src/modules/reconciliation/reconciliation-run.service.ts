@@ -110,14 +110,17 @@ async function reconcileDay(
   // The day's sets are sorted and hashed in memory rather than spilled to disk.
   await tx.query(`set local work_mem = '64MB'`, []);
   const sizes = await computeOutcomes(tx, scope, request.settings, request.now);
-  // One statement: each item's state before (one index probe per outcome, from the statement's
-  // snapshot), the upsert by item key, and the audit of every state that changed.
+  // Each item's state before the merge, read in a statement of its own: read inside the upsert, a
+  // plan made while the queue was empty would scan every row the upsert had just written, once per
+  // outcome.
+  await tx.query(
+    `create temp table run_prior on commit drop as
+       select o.item_key, i.state from run_outcome o join reconciliation_item i on i.item_key = o.item_key`,
+    [],
+  );
+  // One statement: the upsert by item key and the audit of every state that changed.
   const merged = await tx.query(
-    `with prior as (
-       select o.item_key, p.state from run_outcome o
-        cross join lateral (select i.state from reconciliation_item i where i.item_key = o.item_key limit 1) p
-     ),
-     up as (
+    `with up as (
        insert into reconciliation_item as i (item_key, outcome, state, order_id, record_id, shop, channel, channel_order_no,
                                              gateway, payment_no, expected_cents, actual_cents, business_date,
                                              last_run_id, found_at, updated_at)
@@ -137,7 +140,7 @@ async function reconcileDay(
      ),
      changes as (
        select up.id, up.outcome, p.state as from_state, up.to_state
-         from up left join prior p on p.item_key = up.item_key
+         from up left join run_prior p on p.item_key = up.item_key
         where up.to_state is distinct from p.state
      ),
      audit as (

@@ -31,7 +31,7 @@ export async function computeOutcomes(
   now: Date,
 ): Promise<{ orders: number; records: number; outcomes: number }> {
   const params = [scope.from, scope.to, scope.shop];
-  await tx.query('drop table if exists run_outcome, scope_rec, scope_exp, scope_order', []);
+  await tx.query('drop table if exists run_prior, run_outcome, scope_rec, scope_exp, scope_order', []);
   const orders = await tx.query(
     `create temp table scope_order on commit drop as ${ORDERS_IN_SCOPE_SQL}`,
     params,
