@@ -4,6 +4,7 @@ import type { BillFormat, LedgerEntry } from '../../../api/src/domain/bills/bill
 import { jdSettlement } from '../../../api/src/domain/bills/jd-settlement.js';
 import { taobaoSettlement } from '../../../api/src/domain/bills/taobao-settlement.js';
 import { wechatFundBill } from '../../../api/src/domain/bills/wechat-fund-bill.js';
+import { wechatTradeBill } from '../../../api/src/domain/bills/wechat-trade-bill.js';
 import { BillRejected, readBill } from '../../../api/src/modules/ledger/bill-reader.js';
 import * as samples from '../../support/bill-samples.js';
 import * as platform from '../../support/platform-bill-samples.js';
