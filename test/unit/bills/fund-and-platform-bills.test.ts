@@ -82,9 +82,7 @@ describe('WeChat Pay fund bill', () => {
     const fund = (await read(wechatFundBill, platform.wechatFundBill(FUND_ROWS))).entries;
     const trade = (
       await read(
-        (
-          await import('../../../api/src/domain/bills/wechat-trade-bill.js')
-        ).wechatTradeBill,
+        wechatTradeBill,
         samples.wechatTradeBill([
           {
             time: '2026-11-20 23:59:58',
