@@ -49,8 +49,11 @@ export async function generateSet(db: SqlExecutor, shape: SetShape, chunk = 100_
     const end = Math.min(shape.orders, start + chunk - 1);
     const p = [start, end, shape.firstDay, shape.days];
     // Paid at a spread of times over the days; case 18 pays at 23:59:50 + (i % 10) s.
+    // The orders, and their payments as intake records them: the payment under its number, a
+    // presale deposit under none (its payment number is its event key).
     await db.query(
-      `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
+      `with o as (
+       insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
                            source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, presale,
                            buyer_name, buyer_phone, address, items, payment_no, updated_at)
        select ch, 'R' || i, case when c = 17 then 'PRESALE' else 'NORMAL' end, 'PAID', 'PAID', paid - interval '1 minute',
@@ -64,8 +67,17 @@ export async function generateSet(db: SqlExecutor, shape: SetShape, chunk = 100_
                       (1000 + (i % 997) * 100)::bigint as amount,
                       ($3::date + (case when i % 20 = 11 then $4 - 1 else (i / 20) % $4 end) * interval '1 day')::timestamp at time zone 'Asia/Shanghai'
                         + case when i % 20 = 18 then interval '23 hours 59 minutes 50 seconds' + (i % 10) * interval '1 second'
-                               else ((i * 7919) % 86000) * interval '1 second' end as paid
-                 from generate_series($1::int, $2::int) as i) g`,
+                               else ((i::bigint * 7919) % 86000) * interval '1 second' end as paid
+                 from generate_series($1::int, $2::int) as i) g
+       returning id, channel, payment_no, presale, paid_cents, paid_at
+       )
+       insert into order_payment (order_id, gateway, payment_no, kind, amount_cents, currency, paid_at, event_key)
+       select o.id, o.channel, coalesce(o.payment_no, 'channel-payload:DEPOSIT'),
+              case when o.presale is null then 'FULL' else 'DEPOSIT' end,
+              case when o.presale is null then o.paid_cents else (o.presale->>'depositCents')::bigint end, 'CNY',
+              coalesce(o.paid_at, (o.presale->>'depositPaidAt')::timestamptz),
+              case when o.payment_no is null then 'channel-payload:DEPOSIT' else 'channel-payload:set' end
+         from o`,
       p,
     );
     const inserted = await db.query(
@@ -75,7 +87,7 @@ export async function generateSet(db: SqlExecutor, shape: SetShape, chunk = 100_
          from (select i, i % 20 as c, (1000 + (i % 997) * 100)::bigint as amount,
                       ($3::date + (case when i % 20 = 11 then $4 - 1 else (i / 20) % $4 end) * interval '1 day')::timestamp at time zone 'Asia/Shanghai'
                         + case when i % 20 = 18 then interval '23 hours 59 minutes 50 seconds' + (i % 10) * interval '1 second'
-                               else ((i * 7919) % 86000) * interval '1 second' end as paid
+                               else ((i::bigint * 7919) % 86000) * interval '1 second' end as paid
                  from generate_series($1::int, $2::int) as i) g
          cross join lateral (values
            -- the payment itself (not for 10, 11; short for 12; after midnight for 18; Douyin deposit for 17)

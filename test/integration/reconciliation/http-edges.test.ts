@@ -160,6 +160,12 @@ describe('the ERP export', () => {
          from (values ('H1', 10000, '4200000001', '2026-11-20T10:00:00+08:00'::timestamptz),
                       ('H4', 777, 'TXH4', '2026-11-20T12:00:00+08:00'::timestamptz)) v(no, c, tx, t)`,
     );
+    // Their payments, as intake records them from the channel's payload.
+    await db.pool.query(
+      `insert into order_payment (order_id, gateway, payment_no, kind, amount_cents, currency, paid_at, event_key)
+       select id, channel, payment_no, 'FULL', paid_cents, 'CNY', paid_at, 'channel-payload:test'
+         from orders where channel = 'WEBSHOP' and channel_order_no in ('H1', 'H4')`,
+    );
     await runReconciliation(db.pool, {
       shop: 'WEBSHOP',
       fromDate: '2026-11-20',

@@ -42,6 +42,9 @@ export const BILL_FORMATS = [
   'ALIPAY_ACCOUNT',
   'UNIONPAY_DAILY',
   'DOUYIN_SETTLEMENT',
+  'WECHAT_FUND',
+  'TAOBAO_SETTLEMENT',
+  'JD_SETTLEMENT',
 ] as const;
 export type BillFormatId = (typeof BILL_FORMATS)[number];
 

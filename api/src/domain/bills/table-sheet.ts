@@ -68,8 +68,13 @@ export function tableSheet(spec: TableSheetSpec): BillSheet {
       if (summaryHeader) {
         if (sawSummary) return defect(line, null, 'a line after the summary');
         sawSummary = true;
-        const reason = spec.checkSummary?.(named(summaryHeader, cells, line)) ?? null;
-        return reason ? defect(line, null, reason) : { ok: true, entries: [] };
+        try {
+          const reason = spec.checkSummary?.(named(summaryHeader, cells, line)) ?? null;
+          return reason ? defect(line, null, reason) : { ok: true, entries: [] };
+        } catch (error) {
+          if (error instanceof RowDefect) return defect(line, error.field, error.reason);
+          throw error;
+        }
       }
       if (cells.length !== header.size)
         return defect(line, null, `the line has ${cells.length} fields where the header has ${header.size}`);

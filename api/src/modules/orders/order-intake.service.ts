@@ -4,6 +4,7 @@ import type { FieldError } from '../../domain/shared/result.js';
 import { inTransaction } from '../../infra/db/transaction.js';
 import { enqueueOutbox } from '../../infra/outbox/outbox.js';
 import { type LiveEvent, liveEventsEntry } from '../../infra/pubsub/live-events.js';
+import { recordChannelPayments } from '../payments/payment.service.js';
 import {
   decisionTable,
   type IntakeRoutingPlan,
@@ -24,7 +25,8 @@ export interface IntakeResult {
  * Writes normalised orders to the pool in one transaction per call: new orders are created with
  * their initial state and a history row; a re-sent order updates its data only when the payload
  * is newer than the one held (its state moves only through lifecycle events, never backwards
- * here). Every created or updated order produces an `order.updated` outbox message.
+ * here). Every created or updated order produces an `order.updated` outbox message, and the
+ * payments its payload reports are recorded in the payments ledger (`order_payment`).
  *
  * With `routing`, each order is written with its region, address parse, group, owner, hold reason,
  * rule and reason; a re-sent order keeps its group and takes the new routing only when it has no
@@ -49,6 +51,13 @@ export async function ingestOrders(
     const changed = upserted.filter((row) => row.outcome !== 'UNCHANGED');
     await appendHistory(client, changed, receivedAt);
     if (options.warnings) await appendWarnings(client, upserted, options.warnings, receivedAt);
+    await recordChannelPayments(
+      client,
+      upserted.flatMap((row, index) =>
+        row.outcome === 'UNCHANGED' ? [] : [{ orderId: row.orderId, order: orders[index] }],
+      ),
+      receivedAt,
+    );
     await enqueueOutbox(client, liveEventsEntry('ORDER_UPDATED', changed.map(orderUpdatedEvent(receivedAt))));
     if (routing) {
       const written = upserted.flatMap((row, index) =>

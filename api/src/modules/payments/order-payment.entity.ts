@@ -8,6 +8,7 @@ import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 @Entity({ tableName: 'order_payment' })
 @Unique({ name: 'order_payment_unique', properties: ['orderId', 'paymentNo', 'kind'] })
 @Index({ name: 'order_payment_order_idx', properties: ['orderId', 'paidAt'] })
+@Index({ name: 'order_payment_paid_idx', properties: ['paidAt'] })
 export class OrderPayment {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;

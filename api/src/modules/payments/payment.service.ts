@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import type { NormalizedOrder } from '../../domain/intake/normalized-order.js';
 import type { OrderEvent } from '../../domain/order/order-events.js';
+import { channelPaymentFacts, unnamedChannelPaymentNo } from '../../domain/payments/channel-payments.js';
 import { type PaymentFact, readPaymentFact } from '../../domain/payments/payment-event.js';
 
 export interface OrderPaymentRow extends PaymentFact {
@@ -25,14 +27,68 @@ export async function recordPaymentEvents(
     if (fact.ok && fact.value) rows.push({ ...fact.value, orderId, eventKey: event.idempotencyKey });
   }
   if (rows.length === 0) return 0;
+  const inserted = await insertPayments(client, rows, receivedAt, false);
+  const touched = [...new Set(inserted)];
+  if (touched.length > 0) await derivePaidFigures(client, touched);
+  return inserted.length;
+}
+
+/**
+ * Records the payments a channel's order payload reports (see `channelPaymentFacts`) for orders
+ * intake just created or updated, in intake's transaction. A payment the payload does not number
+ * is kept under a placeholder until a numbered payment of the same kind arrives — from a later
+ * payload or a payment event — and takes its place, so the money counts once whichever way it was
+ * reported; a kind already recorded by an event is not recorded again. A newer payload corrects
+ * the amount and time of the payments it reported itself, never those an event reported. The
+ * order's paid figures stay as the payload gave them.
+ */
+export async function recordChannelPayments(
+  client: pg.PoolClient,
+  orders: readonly { orderId: string; order: NormalizedOrder }[],
+  receivedAt: Date,
+): Promise<number> {
+  const rows: OrderPaymentRow[] = orders.flatMap(({ orderId, order }) =>
+    channelPaymentFacts(order).map((fact) => ({ ...fact, orderId })),
+  );
+  if (rows.length === 0) return 0;
+  return (await insertPayments(client, rows, receivedAt, true)).length;
+}
+
+/**
+ * Inserts ledger rows; a numbered payment first removes the unnumbered placeholder of its order and
+ * kind. Returns the order of each row written.
+ */
+async function insertPayments(
+  client: pg.PoolClient,
+  rows: readonly OrderPaymentRow[],
+  receivedAt: Date,
+  fromChannel: boolean,
+): Promise<string[]> {
   const col = <T>(pick: (r: OrderPaymentRow) => T) => rows.map(pick);
+  const named = rows.filter((r) => r.kind !== 'REFUND' && r.paymentNo !== unnamedChannelPaymentNo(r.kind));
+  if (named.length > 0)
+    await client.query(
+      `delete from order_payment p using unnest($1::uuid[], $2::text[]) as t(order_id, kind)
+        where p.order_id = t.order_id and p.kind = t.kind and p.payment_no = 'channel-payload:' || t.kind
+          and p.event_key = p.payment_no`,
+      [named.map((r) => r.orderId), named.map((r) => r.kind)],
+    );
   const inserted = await client.query<{ order_id: string }>(
-    `insert into order_payment (order_id, gateway, payment_no, kind, amount_cents, currency, paid_at, event_key,
+    `insert into order_payment as p (order_id, gateway, payment_no, kind, amount_cents, currency, paid_at, event_key,
         recorded_at)
      select t.*, $9::timestamptz
        from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::timestamptz[],
                    $8::text[]) as t(order_id, gateway, payment_no, kind, amount_cents, currency, paid_at, event_key)
-     on conflict (order_id, payment_no, kind) do nothing
+      where not ($10 and t.payment_no = 'channel-payload:' || t.kind
+                 and exists (select 1 from order_payment q where q.order_id = t.order_id and q.kind = t.kind
+                                and q.payment_no <> t.payment_no))
+     on conflict (order_id, payment_no, kind) do ${
+       fromChannel
+         ? `update set amount_cents = excluded.amount_cents, paid_at = excluded.paid_at, event_key = excluded.event_key
+             where p.event_key like 'channel-payload:%'
+               and (p.amount_cents, p.paid_at) is distinct from (excluded.amount_cents, excluded.paid_at)`
+         : 'nothing'
+     }
      returning order_id`,
     [
       col((r) => r.orderId),
@@ -44,11 +100,10 @@ export async function recordPaymentEvents(
       col((r) => r.paidAt.toISOString()),
       col((r) => r.eventKey),
       receivedAt.toISOString(),
+      fromChannel,
     ],
   );
-  const touched = [...new Set(inserted.rows.map((r) => r.order_id))];
-  if (touched.length > 0) await derivePaidFigures(client, touched);
-  return inserted.rows.length;
+  return inserted.rows.map((r) => r.order_id);
 }
 
 /** Sets the orders' paid figures from their ledger rows. */

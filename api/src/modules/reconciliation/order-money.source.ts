@@ -6,37 +6,40 @@ import type {
 import type { SqlExecutor } from '../../infra/outbox/outbox.js';
 
 /**
- * The order side of reconciliation — what money each order should bring in — read from one place.
- * Today it comes from `orders` (`payment_no`, `paid_cents`, `paid_at`, `total_cents` and the
- * presale terms); when orders keep their payments as rows of their own, only this file changes.
+ * The order side of reconciliation — what money each order should bring in — read from one place:
+ * the payments ledger `order_payment` (owned by the payments module; intake records what a
+ * channel's payload reports, payment events what gateways report), joined to `orders` for the
+ * order number and total. Refunds there are not expected payments.
  *
- * `EXPECTED_PAYMENTS_SQL` is a query over `orders` with one row per expected payment:
+ * `expectedPaymentsSql(filter)` is a query with one row per expected payment (order, part):
  * order_id, shop, channel, channel_order_no, part, payment_no, amount_cents, paid_at, total_cents,
- * balance_due. A shop is a channel today.
+ * balance_due. `filter` is a condition on the ledger row `p` applied before rows are grouped, so a
+ * run reads only its own orders. Several payments of one part (a split payment) are one expected
+ * payment of their sum, paid when the first was, under the payment number when there is one. A
+ * payment recorded without a number (its payment number is its event key) expects none. A deposit
+ * without a balance leaves the balance due. A shop is a channel today.
  */
-export const EXPECTED_PAYMENTS_SQL = `
-  select o.id as order_id, o.channel as shop, o.channel, o.channel_order_no, 'FULL'::text as part,
-         o.payment_no, o.paid_cents::bigint as amount_cents, o.paid_at, o.total_cents::bigint as total_cents,
-         false as balance_due
-    from orders o
-   where o.presale is null and o.paid_at is not null
-  union all
-  select o.id, o.channel, o.channel, o.channel_order_no, 'DEPOSIT', null,
-         (o.presale->>'depositCents')::bigint, (o.presale->>'depositPaidAt')::timestamptz, o.total_cents::bigint,
-         o.presale->>'balancePaidAt' is null
-    from orders o
-   where o.presale is not null and o.presale->>'depositPaidAt' is not null
-  union all
-  select o.id, o.channel, o.channel, o.channel_order_no, 'BALANCE', o.payment_no,
-         (o.presale->>'balanceCents')::bigint, (o.presale->>'balancePaidAt')::timestamptz, o.total_cents::bigint,
-         false
-    from orders o
-   where o.presale is not null and o.presale->>'balancePaidAt' is not null`;
+export const expectedPaymentsSql = (filter = 'true') => `
+  select p.order_id, o.channel as shop, o.channel, o.channel_order_no, p.kind as part,
+         case when count(*) = 1 then min(nullif(p.payment_no, p.event_key)) end as payment_no,
+         sum(p.amount_cents)::bigint as amount_cents, min(p.paid_at) as paid_at, o.total_cents::bigint as total_cents,
+         p.kind = 'DEPOSIT'
+           and not exists (select 1 from order_payment b where b.order_id = p.order_id and b.kind = 'BALANCE') as balance_due
+    from order_payment p
+    join orders o on o.id = p.order_id
+   where p.kind in ('FULL', 'DEPOSIT', 'BALANCE') and (${filter})
+   group by p.order_id, p.kind, o.id`;
+
+/** Every expected payment of every order (for a baseline over the same tables). */
+export const EXPECTED_PAYMENTS_SQL = expectedPaymentsSql();
 
 /** The orders with a payment in `[from, to)` (in `shop`, or all shops when null). */
 export const ORDERS_IN_SCOPE_SQL = `
-  select distinct e.order_id from (${EXPECTED_PAYMENTS_SQL}) e
-   where e.paid_at >= $1 and e.paid_at < $2 and ($3::text is null or e.shop = $3)`;
+  select distinct p.order_id
+    from order_payment p
+    join orders o on o.id = p.order_id
+   where p.kind in ('FULL', 'DEPOSIT', 'BALANCE') and p.paid_at >= $1 and p.paid_at < $2
+     and ($3::text is null or o.channel = $3)`;
 
 interface ExpectedRow {
   order_id: string;
@@ -54,7 +57,7 @@ interface ExpectedRow {
 /** The orders (with all their expected payments) among `orderIds`, as plain records. */
 export async function loadOrderMoney(db: SqlExecutor, orderIds: readonly string[]): Promise<OrderMoney[]> {
   const { rows } = await db.query(
-    `select * from (${EXPECTED_PAYMENTS_SQL}) e where e.order_id = any($1::uuid[]) order by e.order_id, e.part`,
+    `select * from (${expectedPaymentsSql('p.order_id = any($1::uuid[])')}) e order by e.order_id, e.part`,
     [orderIds],
   );
   const orders = new Map<string, OrderMoney & { payments: ExpectedPayment[] }>();

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Express, Request, Response } from 'express';
 import type pg from 'pg';
 import { decideAccess, type StaffRole } from '../../domain/auth/viewer.js';
-import type { BillFormatId } from '../../domain/bills/bill-format.js';
+import { BILL_FORMATS, type BillFormatId } from '../../domain/bills/bill-format.js';
 import { isBusinessDate } from '../../domain/sla/business-time.js';
 import type { Logger } from '../../infra/logging/logger.js';
 import type { AuthService } from '../auth/auth.service.js';
@@ -87,9 +87,7 @@ export function mountReconciliation(app: Express, deps: ReconciliationRouteDeps)
           .json(
             failure(
               'BAD_USER_INPUT',
-              format
-                ? 'channel: required, e.g. WEBSHOP'
-                : 'format: one of WECHAT_TRADE, ALIPAY_ACCOUNT, UNIONPAY_DAILY, DOUYIN_SETTLEMENT',
+              format ? 'channel: required, e.g. WEBSHOP' : `format: one of ${BILL_FORMATS.join(', ')}`,
             ),
           );
         return;

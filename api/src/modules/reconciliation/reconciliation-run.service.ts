@@ -107,12 +107,20 @@ async function reconcileDay(
   scope: RunScope,
   request: RunRequest,
 ): Promise<Record<string, number>> {
+  // The day's sets are sorted and hashed in memory rather than spilled to disk.
+  await tx.query(`set local work_mem = '64MB'`, []);
   const sizes = await computeOutcomes(tx, scope, request.settings, request.now);
+  // Each item's state before the merge, read in a statement of its own: read inside the upsert, a
+  // plan made while the queue was empty would scan every row the upsert had just written, once per
+  // outcome.
+  await tx.query(
+    `create temp table run_prior on commit drop as
+       select o.item_key, i.state from run_outcome o join reconciliation_item i on i.item_key = o.item_key`,
+    [],
+  );
+  // One statement: the upsert by item key and the audit of every state that changed.
   const merged = await tx.query(
-    `with prior as (
-       select i.item_key, i.state from reconciliation_item i join run_outcome o on o.item_key = i.item_key
-     ),
-     up as (
+    `with up as (
        insert into reconciliation_item as i (item_key, outcome, state, order_id, record_id, shop, channel, channel_order_no,
                                              gateway, payment_no, expected_cents, actual_cents, business_date,
                                              last_run_id, found_at, updated_at)
@@ -128,12 +136,12 @@ async function reconcileDay(
            when i.state in ('RESOLVED', 'WRITTEN_OFF') then i.state
            when excluded.outcome = 'MATCHED' then case when i.state is null then null else 'RESOLVED' end
            else coalesce(i.state, 'OPEN') end
-       returning i.id, i.item_key, i.state, i.outcome
+       returning i.id, i.item_key, i.outcome, i.state as to_state
      ),
      changes as (
-       select up.id, up.outcome, p.state as from_state, up.state as to_state
-         from up left join prior p on p.item_key = up.item_key
-        where up.state is distinct from p.state
+       select up.id, up.outcome, p.state as from_state, up.to_state
+         from up left join run_prior p on p.item_key = up.item_key
+        where up.to_state is distinct from p.state
      ),
      audit as (
        insert into reconciliation_audit (item_id, action, actor, from_state, to_state, note, at)
@@ -141,8 +149,7 @@ async function reconcileDay(
               from_state, to_state, outcome, $2
          from changes
      )
-     select up.outcome, count(*)::int as n,
-            count(*) filter (where c.to_state = 'OPEN')::int as opened
+     select up.outcome, count(*)::int as n, count(c.id) filter (where c.to_state = 'OPEN')::int as opened
        from up left join changes c on c.id = up.id
       group by up.outcome`,
     [runId, request.now],

@@ -1,6 +1,6 @@
 import type { MatchingSettings } from '../../domain/reconciliation/reconciliation-types.js';
 import type { SqlExecutor } from '../../infra/outbox/outbox.js';
-import { EXPECTED_PAYMENTS_SQL, ORDERS_IN_SCOPE_SQL } from './order-money.source.js';
+import { expectedPaymentsSql, ORDERS_IN_SCOPE_SQL } from './order-money.source.js';
 
 /**
  * The matching rules of `domain/reconciliation/matching.ts`, applied set-wise: one statement per
@@ -31,7 +31,7 @@ export async function computeOutcomes(
   now: Date,
 ): Promise<{ orders: number; records: number; outcomes: number }> {
   const params = [scope.from, scope.to, scope.shop];
-  await tx.query('drop table if exists run_outcome, scope_rec, scope_exp, scope_order', []);
+  await tx.query('drop table if exists run_prior, run_outcome, scope_rec, scope_exp, scope_order', []);
   const orders = await tx.query(
     `create temp table scope_order on commit drop as ${ORDERS_IN_SCOPE_SQL}`,
     params,
@@ -39,7 +39,7 @@ export async function computeOutcomes(
   await tx.query('create unique index on scope_order (order_id)', []);
   await tx.query(
     `create temp table scope_exp on commit drop as
-       select e.* from (${EXPECTED_PAYMENTS_SQL}) e join scope_order s on s.order_id = e.order_id`,
+       select e.* from (${expectedPaymentsSql('p.order_id in (select order_id from scope_order)')}) e`,
     [],
   );
   const records = await tx.query(
@@ -54,7 +54,8 @@ export async function computeOutcomes(
           and ($3::text is null or r.channel = $3)`,
     params,
   );
-  await tx.query('analyze scope_exp; analyze scope_rec', []);
+  // No ANALYZE: the planner sizes the fresh temporary tables from their pages, which is enough
+  // for the hash joins below, and sampling them cost as much as building them.
   const ruleParams = [
     now,
     JSON.stringify(settings.fees),
@@ -125,7 +126,13 @@ export async function computeOutcomes(
      select 'r:' || r.id || ':ORDER', case when r.kind = 'PAYMENT' then 'PAYMENT_WITHOUT_ORDER' else 'REFUND_MISMATCH' end,
             null, r.id, r.channel, r.channel, r.merchant_order_no, r.gateway, r.payment_no, null, r.amount_cents, ${RECORD_DAY}
        from scope_rec r
-      where not exists (select 1 from orders o where o.channel = r.channel and o.channel_order_no = r.merchant_order_no)`,
+       left join lateral (
+         -- One index probe per record whose order is not in scope, never a hash of every order.
+         select true as found from orders o
+          where o.channel = r.channel and o.channel_order_no = r.merchant_order_no limit 1
+       ) o on true
+      where not exists (select 1 from scope_exp e where e.channel = r.channel and e.channel_order_no = r.merchant_order_no)
+        and o.found is null`,
     [...ruleParams, businessDay(scope.from)],
   );
   return { orders: orders.rowCount ?? 0, records: records.rowCount ?? 0, outcomes: outcomes.rowCount ?? 0 };

@@ -63,7 +63,12 @@ export class ReconciliationRunRow {
  */
 @Entity({ tableName: 'reconciliation_item' })
 @Unique({ name: 'reconciliation_item_key_unique', properties: ['itemKey'] })
-@Index({ name: 'reconciliation_item_queue_idx', properties: ['state', 'businessDate', 'id'] })
+// Matched items (most of them) have no state and are never in the queue: left out of its index.
+@Index({
+  name: 'reconciliation_item_queue_idx',
+  expression:
+    'create index "reconciliation_item_queue_idx" on "reconciliation_item" ("state", "business_date", "id") where "state" is not null',
+})
 // The unfiltered discrepancy list, newest business day first, without sorting every discrepancy.
 @Index({
   name: 'reconciliation_item_discrepancy_idx',
@@ -72,7 +77,11 @@ export class ReconciliationRunRow {
 })
 @Index({ name: 'reconciliation_item_shop_day_idx', properties: ['shop', 'businessDate'] })
 @Index({ name: 'reconciliation_item_order_idx', properties: ['orderId'] })
-@Index({ name: 'reconciliation_item_record_idx', properties: ['recordId'] })
+@Index({
+  name: 'reconciliation_item_record_idx',
+  expression:
+    'create index "reconciliation_item_record_idx" on "reconciliation_item" ("record_id") where "record_id" is not null',
+})
 export class ReconciliationItemRow {
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
