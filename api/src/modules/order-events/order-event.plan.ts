@@ -7,8 +7,8 @@ import {
   IMPLIED_STEP_TYPE,
   type LockedOrder,
   type OrderFeed,
-  type StateChange,
 } from './order-event.sql.js';
+import type { StateChange } from '../orders/order-store.js';
 
 /** One valid event whose order was found and locked. */
 export interface PlanItem {

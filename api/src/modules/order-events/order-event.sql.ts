@@ -338,32 +338,3 @@ export async function insertHistory(
   );
   return new Map(result.rows.map((r) => [factKey(r.order_id, r.idempotency_key), String(r.id)]));
 }
-
-/** The new state of an order whose events moved it, with the states it entered and when. */
-export interface StateChange {
-  orderId: string;
-  state: OrderState;
-  entered: Partial<Record<OrderState, string>>;
-}
-
-/** Writes the new states in one statement; one version step per order per call. */
-export async function updateStates(
-  client: pg.PoolClient,
-  changes: readonly StateChange[],
-  receivedAt: Date,
-): Promise<void> {
-  if (changes.length === 0) return;
-  await client.query(
-    `update orders o
-        set state = t.state, state_entered_at = o.state_entered_at || t.entered,
-            version = o.version + 1, updated_at = $4
-       from unnest($1::uuid[], $2::text[], $3::jsonb[]) as t(id, state, entered)
-      where o.id = t.id`,
-    [
-      changes.map((c) => c.orderId),
-      changes.map((c) => c.state),
-      changes.map((c) => JSON.stringify(c.entered)),
-      receivedAt.toISOString(),
-    ],
-  );
-}
