@@ -1,6 +1,7 @@
 import { type FoldOptions, type FoldResult, foldOrderEvents } from '../../domain/order/order-event-fold.js';
 import type { OrderEvent, OrderEventType } from '../../domain/order/order-events.js';
 import type { OrderState } from '../../domain/order/order-types.js';
+import type { StateChange } from '../orders/order-store.js';
 import {
   type EventFacts,
   type HistoryRow,
@@ -8,7 +9,6 @@ import {
   type LockedOrder,
   type OrderFeed,
 } from './order-event.sql.js';
-import type { StateChange } from '../orders/order-store.js';
 
 /** One valid event whose order was found and locked. */
 export interface PlanItem {

@@ -25,7 +25,7 @@ export interface OrderRow {
   total_cents: string;
   /** Net paid: payments less refunds (from the payment ledger once payment events arrive). */
   paid_cents: string;
-  presale: PresaleTerms | null;
+  presale: StoredPresale | null;
   buyer_name: string;
   buyer_phone: string;
   address: ChannelAddress;
@@ -57,6 +57,11 @@ export interface OrderRow {
   updated_at: Date;
   version: number;
 }
+
+/** Presale terms as stored in `jsonb`: the times are ISO text (or missing in old rows). */
+export type StoredPresale = {
+  [K in keyof PresaleTerms]?: PresaleTerms[K] extends Date | null ? string | null : PresaleTerms[K];
+};
 
 export type OrderColumn = keyof OrderRow;
 

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import type { Channel } from '../../domain/order/order-types.js';
 import { type FieldError, fail, ok, type Result } from '../../domain/shared/result.js';
 import {
   DEFAULT_SLA_POLICIES,
@@ -215,7 +214,11 @@ export async function saveSlaPolicy(
       now: options.now,
     });
     // Open orders the scope covers are judged again under the new version.
-    await makeOrdersDueForSla(tx, { businessType: draft.businessType, channel: draft.channel, groupId: draft.groupId });
+    await makeOrdersDueForSla(tx, {
+      businessType: draft.businessType,
+      channel: draft.channel,
+      groupId: draft.groupId,
+    });
     return row;
   });
   return ok(toVersion(saved)!);
