@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
  * `Order` entity) lives under `api/src/modules/orders/`. Other modules call its functions
  * (`order-store.ts`). Migrations are the schema's own history and are exempt.
  */
-const ROOT = fileURLToPath(new URL('../../../api/src/', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = join(REPO, 'api', 'src');
 const OWNER = `modules${sep}orders${sep}`;
 const EXEMPT = [OWNER, `infra${sep}db${sep}migrations${sep}`];
 
@@ -31,10 +32,27 @@ function orderWrites(text: string): string[] {
   return found;
 }
 
+/**
+ * Tests and benchmarks build order rows with `test/support/order-rows.ts`. These files still
+ * write their own INSERT and are to move to it; the list may only shrink.
+ */
+const ROW_HELPER = join('test', 'support', 'order-rows.ts');
+const NOT_YET_ON_THE_HELPER = [
+  'bench/tracking/kuaidi100-push.bench.ts',
+  'bench/tracking/tracking-seed.ts',
+  'test/e2e/tracking-site.test.ts',
+  'test/integration/orders/orders-query.test.ts',
+  'test/integration/reconciliation/http-edges.test.ts',
+  'test/support/reconciliation-set.ts',
+].map((path) => path.split('/').join(sep));
+/** Files that mention such a statement without running one (a classifier of timed statements; this test). */
+const MENTIONS_ONLY = [join('bench', 'intake.bench.ts'), relative(REPO, fileURLToPath(import.meta.url))];
+const INSERTS = /\binsert\s+into\s+(?:"?public"?\.)?"?orders"?(?![\w"])/i;
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(path);
     return entry.name.endsWith('.ts') ? [path] : [];
   });
 }
@@ -60,5 +78,27 @@ describe('one owner of the order row', () => {
       .filter((path) => !EXEMPT.some((prefix) => path.startsWith(prefix)))
       .flatMap((path) => orderWrites(readFileSync(join(ROOT, path), 'utf8')).map((at) => `${path}:${at}`));
     expect(writers, 'write orders through api/src/modules/orders/order-store.ts').toEqual([]);
+  });
+
+  it('tests and benchmarks build order rows through the one helper', () => {
+    const files = [...sourceFiles(join(REPO, 'test')), ...sourceFiles(join(REPO, 'bench'))].map((path) =>
+      relative(REPO, path),
+    );
+    const own = files.filter(
+      (path) =>
+        path !== ROW_HELPER &&
+        !MENTIONS_ONLY.includes(path) &&
+        !NOT_YET_ON_THE_HELPER.includes(path) &&
+        INSERTS.test(readFileSync(join(REPO, path), 'utf8')),
+    );
+    expect(
+      own,
+      'build order rows with insertOrderRows / bulkOrderInsertSql (test/support/order-rows.ts)',
+    ).toEqual([]);
+    // A file on the list that no longer inserts leaves the list.
+    const moved = NOT_YET_ON_THE_HELPER.filter(
+      (path) => files.includes(path) && !INSERTS.test(readFileSync(join(REPO, path), 'utf8')),
+    );
+    expect(moved, 'remove from NOT_YET_ON_THE_HELPER').toEqual([]);
   });
 });
