@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Channel, OrderState } from '../../../api/src/domain/order/order-types.js';
 import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
-import { insertOrderRow } from '../../support/order-rows.js';
+import { insertOrderRow, type OrderSeed } from '../../support/order-rows.js';
 
 export type EventsDb = MigratedDb;
 
@@ -15,10 +15,12 @@ export async function seedOrder(
   pool: pg.Pool,
   state: OrderState,
   channel: Channel = 'TAOBAO',
+  /** Other columns, as `orderSeed` takes them. */
+  row: OrderSeed = {},
 ): Promise<{ id: string; channel: Channel; channelOrderNo: string }> {
   seq += 1;
   const channelOrderNo = `T${Date.now()}${seq}`;
-  const id = await insertOrderRow(pool, { channel, channel_order_no: channelOrderNo, state });
+  const id = await insertOrderRow(pool, { ...row, channel, channel_order_no: channelOrderNo, state });
   return { id, channel, channelOrderNo };
 }
 
