@@ -14,6 +14,7 @@ import { Agenda } from 'agenda';
 import pg from 'pg';
 import { SWEEP_PARALLELISM as PARALLELISM } from '../api/src/jobs/sla-sweep.job.js';
 import { judgeOrders, loadSweepContext, runSlaSweep } from '../api/src/modules/sla/sla-sweep.service.js';
+import { bulkOrderInsertSql } from '../test/support/order-rows.js';
 import { startBenchPostgres } from './support/bench-postgres.js';
 import { onCleanup, runBench } from './support/cleanup.js';
 import { type CpuUse, cpuLine, cpuMeter, describeMachine, machineLine } from './support/machine.js';
@@ -65,19 +66,33 @@ async function loadOrders(pool: pg.Pool, total: number, due: number, now: Date):
   for (let from = 1; from <= total; from += chunk) {
     const to = Math.min(total, from + chunk - 1);
     await pool.query(
-      `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
-          source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, buyer_name, buyer_phone, address,
-          items, state_entered_at, group_id, owner_id, sla_stage, sla_deadline, sla_next_check_at, sla_policy_key,
-          sla_policy_version)
-       select (array['TAOBAO','JD','DOUYIN','WEBSHOP'])[1 + g % 4], 'SLA-BENCH-' || g, 'NORMAL', 'PAID', 'PAID',
-              p.paid - interval '2 minutes', p.paid, p.paid, 12900, 0, 12900, 12900, '压测买家',
-              '1380013' || lpad((g % 10000)::text, 4, '0'),
-              '{"province":"浙江省","city":"杭州市","district":"西湖区","street":null,"detail":"示例路 1 号"}',
-              '[]', jsonb_build_object('PAID', p.paid), 'bench-' || (g % $5), $4, 'WAREHOUSE_ACCEPTED@PAID_AT',
-              p.paid + interval '30 minutes', p.paid + interval '30 minutes', 'NORMAL:*:*', 1
-         from generate_series($1::int, $2::int) g,
+      bulkOrderInsertSql(
+        {
+          channel: `(array['TAOBAO','JD','DOUYIN','WEBSHOP'])[1 + g % 4]`,
+          channel_order_no: `'SLA-BENCH-' || g`,
+          channel_status: `'PAID'`,
+          ordered_at: `p.paid - interval '2 minutes'`,
+          paid_at: 'p.paid',
+          source_updated_at: 'p.paid',
+          goods_cents: '12900',
+          total_cents: '12900',
+          paid_cents: '12900',
+          buyer_name: `'压测买家'`,
+          buyer_phone: `'1380013' || lpad((g % 10000)::text, 4, '0')`,
+          address: `'{"province":"浙江省","city":"杭州市","district":"西湖区","street":null,"detail":"示例路 1 号"}'`,
+          state_entered_at: `jsonb_build_object('PAID', p.paid)`,
+          group_id: `'bench-' || (g % $5)`,
+          owner_id: '$4',
+          sla_stage: `'WAREHOUSE_ACCEPTED@PAID_AT'`,
+          sla_deadline: `p.paid + interval '30 minutes'`,
+          sla_next_check_at: `p.paid + interval '30 minutes'`,
+          sla_policy_key: `'NORMAL:*:*'`,
+          sla_policy_version: '1',
+        },
+        `generate_series($1::int, $2::int) g,
               lateral (select $3::timestamptz - case when g <= $6 then interval '60 minutes'
                                                       else interval '10 minutes' end as paid) p`,
+      ),
       [from, to, now, OWNER, GROUPS, due],
     );
     log(`  loaded ${thousands(to)} / ${thousands(total)} orders`);

@@ -11,6 +11,7 @@ import {
   type OrderEventSubmission,
 } from '../../api/src/modules/order-events/order-event.service.js';
 import { freePort } from '../../test/support/free-port.js';
+import { bulkOrderInsertSql } from '../../test/support/order-rows.js';
 import { Prng } from '../support/prng.js';
 
 /**
@@ -115,12 +116,16 @@ async function run(
   await orm.close(true);
   const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
   const { rows } = await pool.query<{ id: string }>(
-    `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
-        source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, buyer_name, buyer_phone,
-        address, items, state_entered_at)
-     select 'TAOBAO', 'B' || g, 'NORMAL', 'PAID', 'WAIT_SELLER_SEND_GOODS', now(), now(), now(), 1000, 0, 1000,
-            1000, '测试', '13800000000', $2::jsonb, $3::jsonb, jsonb_build_object('PAID', now())
-       from generate_series(1, $1::int) g
+    `${bulkOrderInsertSql(
+      {
+        channel_order_no: `'B' || g`,
+        channel_status: `'WAIT_SELLER_SEND_GOODS'`,
+        address: '$2::jsonb',
+        items: '$3::jsonb',
+        state_entered_at: `jsonb_build_object('PAID', now())`,
+      },
+      'generate_series(1, $1::int) g',
+    )}
      returning id`,
     [orders, ADDRESS, ITEMS],
   );

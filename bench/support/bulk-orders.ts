@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { bulkOrderInsertSql } from '../../test/support/order-rows.js';
 
 /**
  * Fills `orders` with `count` realistic rows in set-based SQL (`insert … select from
@@ -77,42 +78,48 @@ export function insertChunkSql(): string {
     `jsonb_build_object('lineNo', '${n}', 'sku', (${sku})[o.p${n}], 'title', (${title})[o.p${n}], ` +
     `'quantity', o.q${n}, 'unitPriceCents', (${cents})[o.p${n}], 'category', (${category})[o.p${n}])`;
   const lineCents = (n: number) => `(${cents})[s.p${n}] * s.q${n}`;
-  return `
-insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
-    source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, presale, buyer_name, buyer_phone,
-    address, region, items, payment_no, group_id, state_entered_at, abnormal, created_at, updated_at)
-select o.channel,
-       case o.channel
+  return bulkOrderInsertSql(
+    {
+      channel: `o.channel`,
+      channel_order_no: `case o.channel
          when 'TAOBAO' then '35' || lpad(o.g::text, 9, '0') || lpad((o.h2 % 100000000)::text, 8, '0')
          when 'JD' then (300000000000 + o.g::bigint * 1000 + o.h2 % 1000)::text
          when 'DOUYIN' then '69' || lpad(o.g::text, 9, '0') || lpad((o.h2 % 100000000)::text, 8, '0')
          else 'WS' || to_char(o.ordered_at at time zone 'Asia/Shanghai', 'YYYYMMDD') || lpad(o.g::text, 9, '0')
-       end,
-       o.business_type, o.state,
-       case o.state when 'CREATED' then 'WAIT_BUYER_PAY' when 'PAID' then 'WAIT_SELLER_SEND_GOODS'
-         when 'DELIVERED' then 'TRADE_FINISHED' when 'CANCELLED' then 'TRADE_CLOSED' else 'WAIT_BUYER_CONFIRM_GOODS' end,
-       o.ordered_at, o.paid_at, coalesce(o.paid_at, o.ordered_at) + interval '30 seconds',
-       o.goods, o.shipping, o.goods + o.shipping, case when o.paid_at is null then 0 else o.goods + o.shipping end,
-       case when o.business_type = 'PRESALE' then jsonb_build_object('depositCents', o.goods / 5,
+       end`,
+      business_type: `o.business_type`,
+      state: `o.state`,
+      channel_status: `case o.state when 'CREATED' then 'WAIT_BUYER_PAY' when 'PAID' then 'WAIT_SELLER_SEND_GOODS'
+         when 'DELIVERED' then 'TRADE_FINISHED' when 'CANCELLED' then 'TRADE_CLOSED' else 'WAIT_BUYER_CONFIRM_GOODS' end`,
+      ordered_at: `o.ordered_at`,
+      paid_at: `o.paid_at`,
+      source_updated_at: `coalesce(o.paid_at, o.ordered_at) + interval '30 seconds'`,
+      goods_cents: `o.goods`,
+      shipping_cents: `o.shipping`,
+      total_cents: `o.goods + o.shipping`,
+      paid_cents: `case when o.paid_at is null then 0 else o.goods + o.shipping end`,
+      presale: `case when o.business_type = 'PRESALE' then jsonb_build_object('depositCents', o.goods / 5,
          'balanceCents', o.goods - o.goods / 5 + o.shipping, 'depositPaidAt', o.ordered_at, 'balancePaidAt', o.paid_at,
-         'promisedShipAt', o.ordered_at + interval '14 days') end,
-       (${sqlArray('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹'.split(''))})[1 + o.h5 % 30] ||
-         (${sqlArray(['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '晓东', '子涵', '雨萱', '浩然', '欣怡', '思远', '一鸣', '佳琪'])})[1 + (o.h5 / 30) % 30],
-       (${sqlArray(PHONE_PREFIXES)})[1 + o.h4 % 10] || lpad(((o.h4 / 10) % 10000)::text, 4, '0'),
-       jsonb_build_object('province', ${region(0)}, 'city', ${region(2)}, 'district', ${region(4)}, 'street', '测试街道',
-         'detail', '示例路' || (1 + o.h6 % 300) || '号演示小区' || (1 + o.h6 % 30) || '幢' || (101 + o.h6 % 20) || '室'),
-       case when o.h6 % 10 = 0 then null else jsonb_build_object('provinceCode', ${region(1)}, 'provinceName',
+         'promisedShipAt', o.ordered_at + interval '14 days') end`,
+      buyer_name: `(${sqlArray('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹'.split(''))})[1 + o.h5 % 30] ||
+         (${sqlArray(['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '晓东', '子涵', '雨萱', '浩然', '欣怡', '思远', '一鸣', '佳琪'])})[1 + (o.h5 / 30) % 30]`,
+      buyer_phone: `(${sqlArray(PHONE_PREFIXES)})[1 + o.h4 % 10] || lpad(((o.h4 / 10) % 10000)::text, 4, '0')`,
+      address: `jsonb_build_object('province', ${region(0)}, 'city', ${region(2)}, 'district', ${region(4)}, 'street', '测试街道',
+         'detail', '示例路' || (1 + o.h6 % 300) || '号演示小区' || (1 + o.h6 % 30) || '幢' || (101 + o.h6 % 20) || '室')`,
+      region: `case when o.h6 % 10 = 0 then null else jsonb_build_object('provinceCode', ${region(1)}, 'provinceName',
          ${region(0)}, 'cityCode', ${region(3)}, 'cityName', ${region(2)}, 'districtCode', ${region(5)},
-         'districtName', ${region(4)}) end,
-       case o.lines when 1 then jsonb_build_array(${line(1)})
+         'districtName', ${region(4)}) end`,
+      items: `case o.lines when 1 then jsonb_build_array(${line(1)})
                     when 2 then jsonb_build_array(${line(1)}, ${line(2)})
-                    else jsonb_build_array(${line(1)}, ${line(2)}, ${line(3)}) end,
-       case when o.paid_at is null then null else 'PAY' || to_char(o.paid_at, 'YYYYMMDD') || lpad(o.g::text, 9, '0') end,
-       case when o.h7 % 100 < 5 then null else (${sqlArray(GROUP_IDS)})[1 + o.h7 % ${GROUP_IDS.length}] end,
-       jsonb_build_object('CREATED', o.ordered_at, o.state, coalesce(o.paid_at, o.ordered_at) + interval '1 hour'),
-       o.h3 % 1000 < 15,
-       o.ordered_at + interval '5 seconds', coalesce(o.paid_at, o.ordered_at) + interval '1 hour'
-  from (
+                    else jsonb_build_array(${line(1)}, ${line(2)}, ${line(3)}) end`,
+      payment_no: `case when o.paid_at is null then null else 'PAY' || to_char(o.paid_at, 'YYYYMMDD') || lpad(o.g::text, 9, '0') end`,
+      group_id: `case when o.h7 % 100 < 5 then null else (${sqlArray(GROUP_IDS)})[1 + o.h7 % ${GROUP_IDS.length}] end`,
+      state_entered_at: `jsonb_build_object('CREATED', o.ordered_at, o.state, coalesce(o.paid_at, o.ordered_at) + interval '1 hour')`,
+      abnormal: `o.h3 % 1000 < 15`,
+      created_at: `o.ordered_at + interval '5 seconds'`,
+      updated_at: `coalesce(o.paid_at, o.ordered_at) + interval '1 hour'`,
+    },
+    `(
     select s.*,
            case when s.state in ('CREATED') or (s.state = 'CANCELLED' and s.h3 % 2 = 0) then null
                 else s.ordered_at + make_interval(secs => 10 + s.h3 % 900) end as paid_at,
@@ -151,7 +158,8 @@ select o.channel,
         offset 0
       ) s
     offset 0
-  ) o`;
+  ) o`,
+  );
 }
 
 /** Inserts rows 1..count in chunks of `chunk`, reporting after each. Returns the time taken in ms. */

@@ -4,6 +4,7 @@ import { createLogger } from '../../../api/src/infra/logging/logger.js';
 import { FlowHealthService } from '../../../api/src/modules/flow-health/flow-health.service.js';
 import type { FlowHealthSettings } from '../../../api/src/modules/flow-health/flow-health-settings.js';
 import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
+import { insertOrderRow, SEED_ADDRESS } from '../../support/order-rows.js';
 
 export const silentLogger = createLogger('silent', 'test');
 
@@ -81,30 +82,21 @@ export async function insertOrder(
     { lineNo: '1', sku: 'SKU-1', title: '商品', quantity: 1, unitPriceCents: 1000, category: '' },
   ];
   const createdAt = order.createdAt ?? new Date();
-  const { rows } = await pool.query<{ id: string }>(
-    `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at,
-        source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, buyer_name, buyer_phone,
-        address, items, hold_reason, created_at, updated_at)
-     values ($1, $2, 'NORMAL', $3, 'PAID', $4, $4, 1000, 0, 1000, 1000, '测试', $5, $6, $7, $8, $4, $4)
-     returning id`,
-    [
-      order.channel ?? 'TAOBAO',
-      `FH-${process.pid}-${++orderNo}`,
-      order.state ?? 'PAID',
-      createdAt,
-      order.buyerPhone ?? '13800000000',
-      JSON.stringify({
-        province: '浙江省',
-        city: '杭州市',
-        district: '西湖区',
-        street: null,
-        detail: order.detail ?? '文三路 1 号',
-      }),
-      JSON.stringify(items),
-      order.holdReason ?? null,
-    ],
-  );
-  return rows[0].id;
+  return insertOrderRow(pool, {
+    channel: order.channel ?? 'TAOBAO',
+    channel_order_no: `FH-${process.pid}-${++orderNo}`,
+    state: order.state ?? 'PAID',
+    channel_status: 'PAID',
+    ordered_at: createdAt,
+    paid_at: undefined,
+    state_entered_at: undefined,
+    buyer_phone: order.buyerPhone ?? '13800000000',
+    address: { ...SEED_ADDRESS, detail: order.detail ?? SEED_ADDRESS.detail },
+    items,
+    hold_reason: order.holdReason ?? null,
+    created_at: createdAt,
+    updated_at: createdAt,
+  });
 }
 
 export async function outboxRows(pool: pg.Pool, topic: string) {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Channel, OrderState } from '../../../api/src/domain/order/order-types.js';
 import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
+import { insertOrderRow, type OrderSeed } from '../../support/order-rows.js';
 
 export type EventsDb = MigratedDb;
 
@@ -14,19 +15,13 @@ export async function seedOrder(
   pool: pg.Pool,
   state: OrderState,
   channel: Channel = 'TAOBAO',
+  /** Other columns, as `orderSeed` takes them. */
+  row: OrderSeed = {},
 ): Promise<{ id: string; channel: Channel; channelOrderNo: string }> {
   seq += 1;
   const channelOrderNo = `T${Date.now()}${seq}`;
-  const { rows } = await pool.query<{ id: string }>(
-    `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
-        source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, buyer_name, buyer_phone,
-        address, items, state_entered_at)
-     values ($1, $2, 'NORMAL', $3, 'TEST', now(), now(), now(), 1000, 0, 1000, 1000, '测试', '13800000000',
-        '{}', '[]', jsonb_build_object($3::text, now()))
-     returning id`,
-    [channel, channelOrderNo, state],
-  );
-  return { id: rows[0].id, channel, channelOrderNo };
+  const id = await insertOrderRow(pool, { ...row, channel, channel_order_no: channelOrderNo, state });
+  return { id, channel, channelOrderNo };
 }
 
 /** A raw event as a source would send it, at `minute` past 10:00 on 2026-11-25 (Shanghai). */

@@ -31,8 +31,7 @@ describe('payments from payment events', () => {
   });
 
   it('records a deposit and its balance per payment, and derives paidAt and paidCents from them', async () => {
-    const order = await seedOrder(db.pool, 'CREATED');
-    await db.pool.query('update orders set paid_cents = 0, paid_at = null where id = $1', [order.id]);
+    const order = await seedOrder(db.pool, 'CREATED', 'TAOBAO', { paid_cents: 0, paid_at: null });
     const orderRef = { orderId: order.id };
     const deposit = ev('PAYMENT_CONFIRMED', 'PAYMENT', 5, 'pay-dep', {
       amountCents: 3000,

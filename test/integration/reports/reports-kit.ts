@@ -9,6 +9,7 @@ import { FlowHealthResolver } from '../../../api/src/modules/flow-health/flow-he
 import { ReportResolver } from '../../../api/src/modules/reports/report.resolver.js';
 import { type GqlAnswer, runGraphql, staff } from '../../support/graphql-in-process.js';
 import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
+import { insertOrderRow } from '../../support/order-rows.js';
 
 export const silentLogger = createLogger('silent', 'reports-test');
 
@@ -112,15 +113,14 @@ export async function insertOrder(
   pool: pg.Pool,
   order: { paidAt: Date | null; state?: string },
 ): Promise<string> {
-  const { rows } = await pool.query<{ id: string }>(
-    `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
-        source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, buyer_name, buyer_phone,
-        address, items)
-     values ('TAOBAO', $1, 'NORMAL', $2, 'PAID', $3, $4, $3, 1000, 0, 1000, 1000, '测试', '13800000000',
-             '{"province":"浙江省","city":"杭州市","district":"西湖区","street":null,"detail":"文三路 1 号"}',
-             '[]')
-     returning id`,
-    [`RPT-${process.pid}-${++orderNo}`, order.state ?? 'PAID', order.paidAt ?? new Date(), order.paidAt],
-  );
-  return rows[0].id;
+  const at = order.paidAt ?? new Date();
+  return insertOrderRow(pool, {
+    channel_order_no: `RPT-${process.pid}-${++orderNo}`,
+    state: order.state ?? 'PAID',
+    channel_status: 'PAID',
+    ordered_at: at,
+    paid_at: order.paidAt,
+    source_updated_at: at,
+    state_entered_at: undefined,
+  });
 }

@@ -1,12 +1,15 @@
 import pg from 'pg';
 import type { BusinessType, Channel, OrderState } from '../../../api/src/domain/order/order-types.js';
+import { inTransaction } from '../../../api/src/infra/db/transaction.js';
 import { createLogger } from '../../../api/src/infra/logging/logger.js';
 import { dispatchOutboxBatch } from '../../../api/src/infra/outbox/outbox-dispatcher.js';
 import { liveEventsHandler } from '../../../api/src/infra/pubsub/live-events.js';
+import { moveOrderStates } from '../../../api/src/modules/orders/order-store.js';
 import { runSlaSweep, type SweepTotals } from '../../../api/src/modules/sla/sla-sweep.service.js';
 import { createWecomMessageHandler } from '../../../api/src/modules/wecom/wecom-outbox.js';
 import { HttpWecomSender } from '../../../api/src/modules/wecom/wecom-sender.js';
 import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
+import { insertOrderRow } from '../../support/order-rows.js';
 import { OUTBOX_ITEMS } from '../../support/outbox-items.js';
 
 export const logger = createLogger('silent', 'sla-test');
@@ -83,33 +86,31 @@ export async function insertOrder(pool: pg.Pool, spec: OrderSpec): Promise<strin
         promisedShipAt: spec.presale.promisedShipAt?.toISOString() ?? null,
       }
     : null;
-  const { rows } = await pool.query<{ id: string }>(
-    `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
-        source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, presale, buyer_name, buyer_phone,
-        address, items, state_entered_at, group_id, owner_id)
-     values ($1, $2, $3, $4, 'TEST', $7, $5, $7, 1000, 0, 1000, 1000, $6, '测试', '13800000000', '{}', '[]',
-        jsonb_build_object($4::text, $7::timestamptz), $8, (select owner_user_id from processing_group where id = $8))
-     returning id`,
-    [
-      spec.channel ?? 'TAOBAO',
-      `SLA-${process.pid}-${seq}`,
-      spec.businessType ?? 'NORMAL',
-      state,
-      spec.paidAt,
-      presale ? JSON.stringify(presale) : null,
-      entered.toISOString(),
-      spec.groupId ?? null,
-    ],
-  );
-  return rows[0].id;
+  const groupId = spec.groupId ?? null;
+  const owner = groupId
+    ? await pool.query<{ owner_user_id: string | null }>(
+        'select owner_user_id from processing_group where id = $1',
+        [groupId],
+      )
+    : null;
+  return insertOrderRow(pool, {
+    channel: spec.channel ?? 'TAOBAO',
+    channel_order_no: `SLA-${process.pid}-${seq}`,
+    business_type: spec.businessType ?? 'NORMAL',
+    state,
+    ordered_at: entered,
+    paid_at: spec.paidAt,
+    presale,
+    group_id: groupId,
+    owner_id: owner?.rows[0]?.owner_user_id ?? null,
+    address: {},
+  });
 }
 
-/** Moves an order to `state`, entered at `at`, as an event writer would. */
+/** Moves an order to `state`, entered at `at`, through the orders module as the event writer does. */
 export async function moveOrder(pool: pg.Pool, id: string, state: OrderState, at: Date): Promise<void> {
-  await pool.query(
-    `update orders set state = $2, state_entered_at = state_entered_at || jsonb_build_object($2::text, $3::timestamptz),
-            version = version + 1 where id = $1`,
-    [id, state, at.toISOString()],
+  await inTransaction(pool, (tx) =>
+    moveOrderStates(tx, [{ orderId: id, state, entered: { [state]: at.toISOString() } }], at),
   );
 }
 

@@ -1,13 +1,13 @@
 import { type FoldOptions, type FoldResult, foldOrderEvents } from '../../domain/order/order-event-fold.js';
 import type { OrderEvent, OrderEventType } from '../../domain/order/order-events.js';
 import type { OrderState } from '../../domain/order/order-types.js';
+import type { StateChange } from '../orders/order-store.js';
 import {
   type EventFacts,
   type HistoryRow,
   IMPLIED_STEP_TYPE,
   type LockedOrder,
   type OrderFeed,
-  type StateChange,
 } from './order-event.sql.js';
 
 /** One valid event whose order was found and locked. */

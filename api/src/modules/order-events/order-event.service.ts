@@ -5,6 +5,7 @@ import { readPaymentFact } from '../../domain/payments/payment-event.js';
 import type { FieldError } from '../../domain/shared/result.js';
 import { inTransaction } from '../../infra/db/transaction.js';
 import { enqueueOutbox, type OutboxEntry } from '../../infra/outbox/outbox.js';
+import { moveOrderStates } from '../orders/order-store.js';
 import { recordPaymentEvents } from '../payments/payment.service.js';
 import { ordersToReplay, type PlanItem, type PlannedChange, planEvents } from './order-event.plan.js';
 import {
@@ -15,7 +16,6 @@ import {
   loadOrderFeeds,
   lockOrders,
   reviseHistory,
-  updateStates,
 } from './order-event.sql.js';
 import { orderEventSettings } from './order-event-settings.js';
 import { checkOrderRef, orderNotFound } from './order-ref.js';
@@ -133,7 +133,7 @@ export async function applyOrderEvents(
     await deleteFeedRows(client, plan.removed);
     const rowIds = await insertHistory(client, plan.history);
     for (const [key, id] of await reviseHistory(client, plan.revised)) rowIds.set(key, id);
-    await updateStates(client, plan.changes, receivedAt);
+    await moveOrderStates(client, plan.changes, receivedAt);
     await recordPaymentEvents(client, plan.taken, receivedAt);
     await enqueueOutbox(
       client,

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { ORDER_EVENT_TYPES, type OrderEventType } from '../../domain/order/order-events.js';
 import type { Channel, OrderState } from '../../domain/order/order-types.js';
+import { type OrderColumn, type OrderRowOf, orderColumns } from '../orders/order-row.js';
 
 /** An order row as held, locked, while its events are decided. */
 export interface LockedOrder {
@@ -11,6 +12,15 @@ export interface LockedOrder {
   groupId: string | null;
   abnormal: boolean;
 }
+
+const LOCKED_COLUMNS = [
+  'id',
+  'channel',
+  'channel_order_no',
+  'state',
+  'group_id',
+  'abnormal',
+] as const satisfies readonly OrderColumn[];
 
 /**
  * Finds and locks the referenced orders, in id order so that two calls touching the same orders
@@ -24,15 +34,8 @@ export async function lockOrders(
   channelRefs: readonly { channel: Channel; channelOrderNo: string }[],
   allowed: readonly Channel[] | null,
 ): Promise<LockedOrder[]> {
-  const { rows } = await client.query<{
-    id: string;
-    channel: Channel;
-    channel_order_no: string;
-    state: OrderState;
-    group_id: string | null;
-    abnormal: boolean;
-  }>(
-    `select id, channel, channel_order_no, state, group_id, abnormal
+  const { rows } = await client.query<OrderRowOf<typeof LOCKED_COLUMNS>>(
+    `select ${orderColumns(LOCKED_COLUMNS)}
        from orders
       where id = any(array(
               select unnest($1::uuid[])
@@ -337,33 +340,4 @@ export async function insertHistory(
     ],
   );
   return new Map(result.rows.map((r) => [factKey(r.order_id, r.idempotency_key), String(r.id)]));
-}
-
-/** The new state of an order whose events moved it, with the states it entered and when. */
-export interface StateChange {
-  orderId: string;
-  state: OrderState;
-  entered: Partial<Record<OrderState, string>>;
-}
-
-/** Writes the new states in one statement; one version step per order per call. */
-export async function updateStates(
-  client: pg.PoolClient,
-  changes: readonly StateChange[],
-  receivedAt: Date,
-): Promise<void> {
-  if (changes.length === 0) return;
-  await client.query(
-    `update orders o
-        set state = t.state, state_entered_at = o.state_entered_at || t.entered,
-            version = o.version + 1, updated_at = $4
-       from unnest($1::uuid[], $2::text[], $3::jsonb[]) as t(id, state, entered)
-      where o.id = t.id`,
-    [
-      changes.map((c) => c.orderId),
-      changes.map((c) => c.state),
-      changes.map((c) => JSON.stringify(c.entered)),
-      receivedAt.toISOString(),
-    ],
-  );
 }

@@ -3,6 +3,7 @@ import type { NormalizedOrder } from '../../domain/intake/normalized-order.js';
 import type { OrderEvent } from '../../domain/order/order-events.js';
 import { channelPaymentFacts, unnamedChannelPaymentNo } from '../../domain/payments/channel-payments.js';
 import { type PaymentFact, readPaymentFact } from '../../domain/payments/payment-event.js';
+import { derivePaidFigures } from '../orders/order-store.js';
 
 export interface OrderPaymentRow extends PaymentFact {
   orderId: string;
@@ -14,7 +15,8 @@ export interface OrderPaymentRow extends PaymentFact {
  * from it, in the caller's transaction: `paid_cents` is the sum of payments less refunds, and
  * `paid_at` the time of the first payment. A payment already recorded (same order, payment number
  * and kind) is not counted twice, whichever event reported it. The events were checked with
- * `readPaymentFact` when parsed; events without an amount carry no money and are skipped.
+ * `readPaymentFact` when parsed; events without an amount carry no money and are skipped. The
+ * paid figures are written by the orders module (`derivePaidFigures`), which owns the order row.
  */
 export async function recordPaymentEvents(
   client: pg.PoolClient,
@@ -104,20 +106,6 @@ async function insertPayments(
     ],
   );
   return inserted.rows.map((r) => r.order_id);
-}
-
-/** Sets the orders' paid figures from their ledger rows. */
-async function derivePaidFigures(client: pg.PoolClient, orderIds: readonly string[]): Promise<void> {
-  await client.query(
-    `update orders o
-        set paid_cents = p.net, paid_at = coalesce(p.first_paid, o.paid_at)
-       from (select order_id,
-                    sum(case when kind = 'REFUND' then -amount_cents else amount_cents end) as net,
-                    min(paid_at) filter (where kind <> 'REFUND') as first_paid
-               from order_payment where order_id = any($1::uuid[]) group by order_id) p
-      where o.id = p.order_id`,
-    [orderIds],
-  );
 }
 
 /** The ledger rows of each order, oldest first. */

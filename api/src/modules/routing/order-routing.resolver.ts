@@ -3,6 +3,7 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../app/context.js';
 import type { OrderAddressParse } from '../orders/order.entity.js';
 import { OrderType } from '../orders/order.type.js';
+import { type OrderColumn, type OrderRowOf, orderColumns } from '../orders/order-row.js';
 import { OrderRoutingType } from './routing-rules.types.js';
 
 interface RoutingColumns {
@@ -62,17 +63,19 @@ function loadRouting(ctx: GraphQLContext, orderId: string): Promise<RoutingColum
   });
 }
 
+const ROUTING_COLUMNS = [
+  'id',
+  'group_id',
+  'hold_reason',
+  'routing_rule_id',
+  'routing_reason',
+  'routed_at',
+  'address_parse',
+] as const satisfies readonly OrderColumn[];
+
 async function readRouting(pool: pg.Pool, ids: string[]): Promise<Map<string, RoutingColumns>> {
-  const { rows } = await pool.query<{
-    id: string;
-    group_id: string | null;
-    hold_reason: string | null;
-    routing_rule_id: string | null;
-    routing_reason: string | null;
-    routed_at: Date | null;
-    address_parse: OrderAddressParse | null;
-  }>(
-    `select id, group_id, hold_reason, routing_rule_id, routing_reason, routed_at, address_parse
+  const { rows } = await pool.query<OrderRowOf<typeof ROUTING_COLUMNS>>(
+    `select ${orderColumns(ROUTING_COLUMNS)}
        from orders where id = any($1::uuid[])`,
     [ids],
   );

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import type { ChannelAddress } from '../../domain/intake/normalized-order.js';
-import type { BusinessType, Channel } from '../../domain/order/order-types.js';
+import type { Channel } from '../../domain/order/order-types.js';
 import { enqueueOutbox, type OutboxEntry } from '../../infra/outbox/outbox.js';
-import type { OrderAddressParse, OrderRegion } from '../orders/order.entity.js';
+import { type OrderColumn, type OrderRowOf, orderColumns } from '../orders/order-row.js';
+import { setOrderRouting } from '../orders/order-store.js';
 import { decideRouting, type RoutingInputs, readRoutingInputs, recordRuleHits } from './routing.service.js';
 import { HOLD_REASONS, type OrderRoutingDecision } from './routing-decision.js';
 
@@ -31,25 +31,27 @@ export interface RerouteOutcome {
 
 const BATCH_SIZE = 1000;
 
-interface HeldRow {
-  id: string;
-  channel: Channel;
-  channel_order_no: string;
-  business_type: BusinessType;
-  state: string;
-  total_cents: string | number;
-  categories: string[];
-  address: ChannelAddress;
-  region: OrderRegion | null;
-  address_parse: OrderAddressParse | null;
-  group_id: string | null;
-  owner_id: string | null;
-  hold_reason: string | null;
-  routing_rule_id: string | null;
-  routing_reason: string | null;
-  routed_at: Date | null;
-  abnormal: boolean;
-}
+/** The order columns routing reads (from the owner's row type), plus the item categories. */
+const HELD_COLUMNS = [
+  'id',
+  'channel',
+  'channel_order_no',
+  'business_type',
+  'state',
+  'total_cents',
+  'address',
+  'region',
+  'address_parse',
+  'group_id',
+  'owner_id',
+  'hold_reason',
+  'routing_rule_id',
+  'routing_reason',
+  'routed_at',
+  'abnormal',
+] as const satisfies readonly OrderColumn[];
+
+type HeldRow = OrderRowOf<typeof HELD_COLUMNS> & { categories: string[] };
 
 interface RowUpdate {
   row: HeldRow;
@@ -102,10 +104,8 @@ async function rerouteBatch(
   try {
     await tx.query('begin');
     const { rows } = await tx.query<HeldRow>(
-      `select id, channel, channel_order_no, business_type, state, total_cents,
-              coalesce(array(select e->>'category' from jsonb_array_elements(items) e), '{}') as categories,
-              address, region, address_parse, group_id, owner_id, hold_reason, routing_rule_id, routing_reason,
-              routed_at, abnormal
+      `select ${orderColumns(HELD_COLUMNS)},
+              coalesce(array(select e->>'category' from jsonb_array_elements(items) e), '{}') as categories
          from orders
         where id > $1
           and state <> all($2::text[])
@@ -212,26 +212,20 @@ function plan(inputs: RoutingInputs, row: HeldRow, now: Date): RowUpdate | null 
 async function writeUpdates(tx: pg.PoolClient, updates: readonly RowUpdate[], now: Date): Promise<void> {
   if (updates.length === 0) return;
   const at = now.toISOString();
-  await tx.query(
-    `update orders o set group_id = t.group_id, owner_id = t.owner_id, hold_reason = t.hold_reason,
-            routing_rule_id = t.rule_id, routing_reason = t.reason, routed_at = t.routed_at, region = t.region,
-            address_parse = t.address_parse, updated_at = $1, version = o.version + 1
-       from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
-                   $9::jsonb[], $10::jsonb[])
-         as t(id, group_id, owner_id, hold_reason, rule_id, reason, routed_at, region, address_parse)
-      where o.id = t.id`,
-    [
-      at,
-      updates.map((u) => u.row.id),
-      updates.map((u) => u.groupId),
-      updates.map((u) => u.ownerId),
-      updates.map((u) => u.decision.holdReason),
-      updates.map((u) => u.decision.ruleId),
-      updates.map((u) => u.decision.reason),
-      updates.map((u) => u.routedAt?.toISOString() ?? null),
-      updates.map((u) => (u.decision.region ? JSON.stringify(u.decision.region) : null)),
-      updates.map((u) => JSON.stringify(u.decision.addressParse)),
-    ],
+  await setOrderRouting(
+    tx,
+    updates.map((u) => ({
+      orderId: u.row.id,
+      groupId: u.groupId,
+      ownerId: u.ownerId,
+      holdReason: u.decision.holdReason,
+      ruleId: u.decision.ruleId,
+      reason: u.decision.reason,
+      routedAt: u.routedAt,
+      region: u.decision.region,
+      addressParse: u.decision.addressParse,
+    })),
+    now,
   );
   const notable = updates.filter((u) => u.notable);
   if (notable.length === 0) return;

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import type { BusinessType, Channel } from '../../domain/order/order-types.js';
 import { compileRuleSet } from '../../domain/routing/compile-rule-set.js';
 import {
   type DryRunMove,
@@ -8,7 +7,7 @@ import {
   type OpenOrderPlacement,
 } from '../../domain/routing/routing-dry-run.js';
 import type { RuleSet } from '../../domain/routing/routing-rule.js';
-import type { OrderRegion } from '../orders/order.entity.js';
+import { type OrderColumn, type OrderRowOf, orderColumns } from '../orders/order-row.js';
 import { CLOSED_STATES } from './reroute.service.js';
 import type { RoutingState } from './routing-rules.store.js';
 
@@ -31,6 +30,17 @@ export interface OpenOrdersDryRun {
 }
 
 const PAGE_SIZE = 5000;
+
+/** The order columns the dry run reads, from the orders module's row. */
+const PLACED_COLUMNS = [
+  'id',
+  'channel_order_no',
+  'channel',
+  'business_type',
+  'total_cents',
+  'region',
+  'group_id',
+] as const satisfies readonly OrderColumn[];
 
 /**
  * "This rule set would move these N open orders": routes every open order that has a group by
@@ -55,17 +65,11 @@ export async function dryRunOpenOrders(
   const transitions = new Map<string, DryRunTransition>();
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const { rows } = await pool.query<{
-      id: string;
-      channel_order_no: string;
-      channel: Channel;
-      business_type: BusinessType;
-      total_cents: string | number;
-      categories: string[];
-      region: OrderRegion | null;
-      group_id: string;
-    }>(
-      `select id, channel_order_no, channel, business_type, total_cents, region, group_id,
+    // Open orders with a group only (the query says so): `group_id` is never null here.
+    const { rows } = await pool.query<
+      OrderRowOf<typeof PLACED_COLUMNS> & { group_id: string; categories: string[] }
+    >(
+      `select ${orderColumns(PLACED_COLUMNS)},
               coalesce(array(select e->>'category' from jsonb_array_elements(items) e), '{}') as categories
          from orders
         where id > $1 and state <> all($2::text[]) and group_id is not null

@@ -1,37 +1,39 @@
-import type { BusinessType, Channel, OrderState } from '../../domain/order/order-types.js';
+import type { OrderState } from '../../domain/order/order-types.js';
 import type { SlaOrderSnapshot } from '../../domain/sla/sla-clock.js';
 import type { StageName } from '../../domain/sla/sla-policy.js';
+import { type OrderColumn, type OrderRowOf, orderColumns } from '../orders/order-row.js';
 
-/** The columns of `orders` the SLA clock reads, as `pg` returns them. */
-export interface SlaOrderRow {
-  id: string;
-  channel: Channel;
-  channel_order_no: string;
-  business_type: BusinessType;
-  state: OrderState;
-  state_entered_at: Record<string, string> | null;
-  paid_at: Date | null;
-  presale: { balancePaidAt?: string | null; promisedShipAt?: string | null } | null;
-  group_id: string | null;
-  owner_id: string | null;
-  abnormal: boolean;
-  sla_stage: string | null;
-  sla_deadline: Date | null;
-  escalation_level: number;
-  escalation_stage: string | null;
-  sla_policy_key: string | null;
-  sla_policy_version: number | null;
-  promised_delivery_at: Date | null;
-  promised_delivery_source: string | null;
-  backfill: boolean;
-  /** When the order arrived: deadlines before it were past before anyone could act. */
-  created_at: Date;
-}
+/** The columns of `orders` the SLA clock reads (names and types from the orders module's row). */
+const SLA_COLUMNS = [
+  'id',
+  'channel',
+  'channel_order_no',
+  'business_type',
+  'state',
+  'state_entered_at',
+  'paid_at',
+  'presale',
+  'group_id',
+  'owner_id',
+  'abnormal',
+  'sla_stage',
+  'sla_deadline',
+  'escalation_level',
+  'escalation_stage',
+  'sla_policy_key',
+  'sla_policy_version',
+  'promised_delivery_at',
+  'promised_delivery_source',
+  'backfill',
+  // When the order arrived: deadlines before it were past before anyone could act.
+  'created_at',
+] as const satisfies readonly OrderColumn[];
+
+/** An order row as the SLA clock reads it. */
+export type SlaOrderRow = OrderRowOf<typeof SLA_COLUMNS>;
 
 /** The select list matching `SlaOrderRow`. */
-export const SLA_ORDER_COLUMNS = `id, channel, channel_order_no, business_type, state, state_entered_at, paid_at,
-  presale, group_id, owner_id, abnormal, sla_stage, sla_deadline, escalation_level, escalation_stage,
-  sla_policy_key, sla_policy_version, promised_delivery_at, promised_delivery_source, backfill, created_at`;
+export const SLA_ORDER_COLUMNS = orderColumns(SLA_COLUMNS);
 
 const instant = (value: string | null | undefined): Date | null => {
   if (value == null) return null;

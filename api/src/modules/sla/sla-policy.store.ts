@@ -1,7 +1,5 @@
 import type pg from 'pg';
-import type { Channel } from '../../domain/order/order-types.js';
 import { type FieldError, fail, ok, type Result } from '../../domain/shared/result.js';
-import { SLA_CLOSED_STATES } from '../../domain/sla/fulfilment-rank.js';
 import {
   DEFAULT_SLA_POLICIES,
   type SlaPolicyDraft,
@@ -10,6 +8,7 @@ import {
 import { parseSlaPolicyInput } from '../../domain/sla/validate-sla-policy.js';
 import { inTransaction } from '../../infra/db/transaction.js';
 import type { Logger } from '../../infra/logging/logger.js';
+import { makeOrdersDueForSla } from '../orders/order-store.js';
 
 /** A pool or a client inside a transaction. */
 export type Db = pg.Pool | pg.PoolClient;
@@ -214,27 +213,13 @@ export async function saveSlaPolicy(
       comment,
       now: options.now,
     });
-    await markGovernedOrdersDue(tx, draft.businessType, draft.channel, draft.groupId);
+    // Open orders the scope covers are judged again under the new version.
+    await makeOrdersDueForSla(tx, {
+      businessType: draft.businessType,
+      channel: draft.channel,
+      groupId: draft.groupId,
+    });
     return row;
   });
   return ok(toVersion(saved)!);
-}
-
-/**
- * Open orders the scope covers are due for a new judgement, those on no clock included (the new
- * version may time a stage the old one did not). Closed orders keep no clock under any version.
- */
-async function markGovernedOrdersDue(
-  tx: pg.PoolClient,
-  businessType: string,
-  channel: Channel | null,
-  groupId: string | null,
-): Promise<void> {
-  await tx.query(
-    `update orders set sla_next_check_at = now()
-      where business_type = $1 and ($2::text is null or channel = $2) and ($3::text is null or group_id = $3)
-        and state <> all($4::text[])
-        and (sla_next_check_at is null or sla_next_check_at > now())`,
-    [businessType, channel, groupId, [...SLA_CLOSED_STATES]],
-  );
 }

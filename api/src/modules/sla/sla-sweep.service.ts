@@ -3,6 +3,7 @@ import { inTransaction } from '../../infra/db/transaction.js';
 import type { Logger } from '../../infra/logging/logger.js';
 import { enqueueOutbox } from '../../infra/outbox/outbox.js';
 import { liveEventsEntry } from '../../infra/pubsub/live-events.js';
+import { writeOrderClocks } from '../orders/order-store.js';
 import { ticketRaisedEvent } from '../tickets/ticket-raised.js';
 import { AUTO_RESOLUTION } from './sla-messages.js';
 import type { SlaOrderRow } from './sla-order-row.js';
@@ -14,7 +15,6 @@ import {
   insertSlaHistory,
   insertTickets,
   resolveLeftStageTickets,
-  writeOrderClocks,
   writeStageRecords,
 } from './sla-sweep.sql.js';
 import type { OrderSweepPlan, SlaGroup, SweepContext } from './sla-sweep.types.js';

@@ -47,49 +47,6 @@ export async function claimOrders(client: pg.PoolClient, ids: readonly string[])
   return rows;
 }
 
-/** Stores each order's clock; `version` and `updated_at` move only when `abnormal` changed. */
-export async function writeOrderClocks(
-  client: pg.PoolClient,
-  plans: readonly OrderSweepPlan[],
-  now: Date,
-): Promise<void> {
-  if (plans.length === 0) return;
-  await client.query(
-    `update orders o set
-        sla_stage = t.stage, sla_deadline = t.deadline, sla_next_check_at = t.next_check_at,
-        escalation_level = t.level, escalation_stage = t.escalation_stage,
-        sla_policy_key = t.policy_key, sla_policy_version = t.policy_version,
-        abnormal = t.abnormal,
-        promised_delivery_at = case when o.promised_delivery_source = 'CHANNEL' then o.promised_delivery_at
-                                    else t.policy_promise end,
-        promised_delivery_source = case when o.promised_delivery_source = 'CHANNEL' then 'CHANNEL'
-                                        when t.policy_promise is not null then 'SLA_POLICY' end,
-        version = o.version + case when o.abnormal is distinct from t.abnormal then 1 else 0 end,
-        updated_at = case when o.abnormal is distinct from t.abnormal then $2 else o.updated_at end
-       from json_to_recordset($1::json) as t(id uuid, stage text, deadline timestamptz,
-              next_check_at timestamptz, level int, escalation_stage text, policy_key text, policy_version int,
-              abnormal boolean, policy_promise timestamptz)
-      where o.id = t.id`,
-    [
-      rowsJson(
-        plans.map(({ orderId, order }) => ({
-          id: orderId,
-          stage: order.slaStage,
-          deadline: order.slaDeadline,
-          next_check_at: order.nextCheckAt,
-          level: order.escalationLevel,
-          escalation_stage: order.escalationStage,
-          policy_key: order.policyKey,
-          policy_version: order.policyVersion,
-          abnormal: order.abnormal,
-          policy_promise: order.policyPromisedDeliveryAt,
-        })),
-      ),
-      now,
-    ],
-  );
-}
-
 /** Closes the stages orders moved past and opens or updates the stages they are in. */
 export async function writeStageRecords(
   client: pg.PoolClient,

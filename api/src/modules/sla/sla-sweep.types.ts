@@ -1,5 +1,6 @@
 import type { OutboxEntry } from '../../infra/outbox/outbox.js';
 import type { LiveEvent } from '../../infra/pubsub/live-events.js';
+import type { OrderClock } from '../orders/order-store.js';
 import type { ActiveSlaPolicy } from './sla-policy.store.js';
 
 /** What the sweep needs of a processing group. Mobiles go only into WeCom mention lists. */
@@ -54,18 +55,8 @@ export interface TicketDraft {
 /** Everything one order's judgement writes, all in the sweep's transaction. */
 export interface OrderSweepPlan {
   orderId: string;
-  order: {
-    slaStage: string | null;
-    slaDeadline: Date | null;
-    nextCheckAt: Date | null;
-    escalationLevel: number;
-    escalationStage: string | null;
-    policyKey: string | null;
-    policyVersion: number | null;
-    abnormal: boolean;
-    /** The delivery promise the policy gives an order whose channel gave none; null otherwise. */
-    policyPromisedDeliveryAt: Date | null;
-  };
+  /** The clock to store on the order (written by the orders module, `writeOrderClocks`). */
+  order: OrderClock;
   /** The stage the order has moved past, to close in `sla_stage_record` with the level it reached. */
   closeStage: { stage: string; finishedAt: Date; maxLevel: number } | null;
   /**
