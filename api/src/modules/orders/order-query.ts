@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ChannelAddress, NormalizedItem, PresaleTerms } from '../../domain/intake/normalized-order.js';
+import type { ChannelAddress, NormalizedItem } from '../../domain/intake/normalized-order.js';
 import type { BusinessType, Channel, OrderState } from '../../domain/order/order-types.js';
 import type { OrderRegion } from './order.entity.js';
 import {
@@ -8,6 +8,7 @@ import {
   type OrderSort,
   orderPageStatement,
 } from './order-page-sql.js';
+import { type OrderColumn, type OrderRowOf, orderColumns, type StoredPresale } from './order-row.js';
 
 export type { OrderCursor, OrderListFilter, OrderSort } from './order-page-sql.js';
 
@@ -32,7 +33,8 @@ export interface OrderRecord {
   shippingCents: number;
   totalCents: number;
   paidCents: number;
-  presale: PresaleTerms | null;
+  /** Presale terms as stored (JSON: times as ISO text). */
+  presale: StoredPresale | null;
   buyerName: string;
   buyerPhone: string;
   address: ChannelAddress;
@@ -56,10 +58,41 @@ export interface OrderPage {
   hasNextPage: boolean;
 }
 
-const COLUMNS = `id, channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
-  source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, presale, buyer_name, buyer_phone,
-  address, region, items, payment_no, group_id, owner_id, state_entered_at, abnormal, hold_reason, created_at,
-  updated_at, version, promised_delivery_at, promised_delivery_source`;
+/** The columns the resolvers read (the rest of the row, e.g. the SLA clock, is not shown here). */
+const RECORD_COLUMNS = [
+  'id',
+  'channel',
+  'channel_order_no',
+  'business_type',
+  'state',
+  'channel_status',
+  'ordered_at',
+  'paid_at',
+  'source_updated_at',
+  'goods_cents',
+  'shipping_cents',
+  'total_cents',
+  'paid_cents',
+  'presale',
+  'buyer_name',
+  'buyer_phone',
+  'address',
+  'region',
+  'items',
+  'payment_no',
+  'group_id',
+  'owner_id',
+  'state_entered_at',
+  'abnormal',
+  'hold_reason',
+  'created_at',
+  'updated_at',
+  'version',
+  'promised_delivery_at',
+  'promised_delivery_source',
+] as const satisfies readonly OrderColumn[];
+
+const COLUMNS = orderColumns(RECORD_COLUMNS);
 
 /** The columns of a page: every column, and the sort time as the cursor writes it. */
 const PAGE_COLUMNS: Record<OrderSort, string> = {
@@ -67,39 +100,7 @@ const PAGE_COLUMNS: Record<OrderSort, string> = {
   PAID_AT_DESC: `${COLUMNS}, to_char(paid_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`,
 };
 
-interface Row {
-  id: string;
-  channel: Channel;
-  channel_order_no: string;
-  business_type: BusinessType;
-  state: OrderState;
-  channel_status: string;
-  ordered_at: Date;
-  paid_at: Date | null;
-  source_updated_at: Date;
-  goods_cents: string;
-  shipping_cents: string;
-  total_cents: string;
-  paid_cents: string;
-  presale: PresaleTerms | null;
-  buyer_name: string;
-  buyer_phone: string;
-  address: ChannelAddress;
-  region: OrderRegion | null;
-  items: NormalizedItem[];
-  payment_no: string | null;
-  group_id: string | null;
-  owner_id: string | null;
-  state_entered_at: Partial<Record<OrderState, string>>;
-  abnormal: boolean;
-  hold_reason: string | null;
-  promised_delivery_at: Date | null;
-  promised_delivery_source: string | null;
-  created_at: Date;
-  updated_at: Date;
-  version: number;
-  cursor_at: string;
-}
+type Row = OrderRowOf<typeof RECORD_COLUMNS> & { cursor_at: string };
 
 const toRecord = (r: Row): OrderRecord => ({
   id: r.id,
