@@ -131,7 +131,10 @@ describe('a reconciliation run', () => {
     expect(events.rows).toHaveLength(3);
     expect(events.rows.reduce((s, r) => s + r.payload.events[0].total, 0)).toBe(160);
 
-    // The same run again changes nothing and announces nothing.
+    // The same run again changes nothing, announces nothing and writes no item it leaves as it was.
+    const before = await db.pool.query(
+      'select count(*)::int as n, max(updated_at) as at from reconciliation_item',
+    );
     const again = await runReconciliation(db.pool, {
       shop: null,
       fromDate: '2026-11-20',
@@ -139,9 +142,16 @@ describe('a reconciliation run', () => {
       trigger: 'MANUAL',
       startedBy: 'finance',
       settings: DEFAULT_MATCHING,
-      now: NOW,
+      now: new Date(NOW.getTime() + 60_000),
     });
     expect(again.counts.opened).toBe(0);
+    expect(again.counts.MATCHED).toBe(first.counts.MATCHED);
+    const after = await db.pool.query(
+      `select count(*)::int as n, max(updated_at) as at, count(*) filter (where last_run_id = $1)::int as touched
+         from reconciliation_item`,
+      [again.id],
+    );
+    expect(after.rows[0]).toEqual({ n: before.rows[0].n, at: before.rows[0].at, touched: 0 });
     expect(
       (
         await db.pool.query(

@@ -42,8 +42,9 @@ export function daysBetween(from: string, to: string): string[] {
 /**
  * Reconciles a range of business days, one day per transaction (so a long run shows progress in
  * `reconciliation_run.days_done` and a failure keeps the days before it). Each day: the rules
- * set-wise into `run_outcome`, then merged into `reconciliation_item` by item key — a matched item
- * keeps no state, a new difference opens, one that now matches is resolved by the run, final ones
+ * set-wise into `run_outcome`, then merged into `reconciliation_item` by item key (new items
+ * inserted, known ones written only when their answer or state changes) — a matched item keeps no
+ * state, a new difference opens, one that now matches is resolved by the run, final ones
  * stay final — every state change audited, and the day's new differences announced as one
  * `discrepancyFound` event through the outbox, all in the day's transaction.
  */
@@ -110,49 +111,73 @@ async function reconcileDay(
   // The day's sets are sorted and hashed in memory rather than spilled to disk.
   await tx.query(`set local work_mem = '64MB'`, []);
   const sizes = await computeOutcomes(tx, scope, request.settings, request.now);
-  // Each item's state before the merge, read in a statement of its own: read inside the upsert, a
-  // plan made while the queue was empty would scan every row the upsert had just written, once per
-  // outcome.
+  // Each item already in the queue, with its state before the merge, read in a statement of its
+  // own: read inside the writes, a plan made while the queue was empty would scan every row just
+  // written, once per outcome.
   await tx.query(
     `create temp table run_prior on commit drop as
-       select o.item_key, i.state from run_outcome o join reconciliation_item i on i.item_key = o.item_key`,
+       select o.item_key, i.id, i.state from run_outcome o join reconciliation_item i on i.item_key = o.item_key`,
     [],
   );
-  // One statement: the upsert by item key and the audit of every state that changed.
-  const merged = await tx.query(
-    `with up as (
-       insert into reconciliation_item as i (item_key, outcome, state, order_id, record_id, shop, channel, channel_order_no,
-                                             gateway, payment_no, expected_cents, actual_cents, business_date,
-                                             last_run_id, found_at, updated_at)
+  // New items: a plain insert (on a first run, all of them); only the new differences are audited.
+  const inserted = await tx.query(
+    `with ins as (
+       insert into reconciliation_item (item_key, outcome, state, order_id, record_id, shop, channel, channel_order_no,
+                                        gateway, payment_no, expected_cents, actual_cents, business_date,
+                                        last_run_id, found_at, updated_at)
        select o.item_key, o.type, case when o.type = 'MATCHED' then null else 'OPEN' end, o.order_id, o.record_id,
               o.shop, o.channel, o.channel_order_no, o.gateway, o.payment_no, o.expected_cents, o.actual_cents,
               o.business_date, $1, $2, $2
          from run_outcome o
-       on conflict (item_key) do update set
-         outcome = excluded.outcome, order_id = excluded.order_id, record_id = excluded.record_id,
-         gateway = excluded.gateway, payment_no = excluded.payment_no, expected_cents = excluded.expected_cents,
-         actual_cents = excluded.actual_cents, last_run_id = excluded.last_run_id, updated_at = excluded.updated_at,
-         state = case
-           when i.state in ('RESOLVED', 'WRITTEN_OFF') then i.state
-           when excluded.outcome = 'MATCHED' then case when i.state is null then null else 'RESOLVED' end
-           else coalesce(i.state, 'OPEN') end
-       returning i.id, i.item_key, i.outcome, i.state as to_state
+        where not exists (select 1 from run_prior p where p.item_key = o.item_key)
+       -- A run of an overlapping range committed the item meanwhile: its answer stands.
+       on conflict (item_key) do nothing
+       returning id, outcome, state
      ),
-     changes as (
-       select up.id, up.outcome, p.state as from_state, up.to_state
-         from up left join run_prior p on p.item_key = up.item_key
-        where up.to_state is distinct from p.state
+     audit as (
+       insert into reconciliation_audit (item_id, action, actor, from_state, to_state, note, at)
+       select id, 'FOUND', 'reconciliation', null, 'OPEN', outcome, $2 from ins where state = 'OPEN'
+     )
+     select outcome, count(*)::int as opened from ins where state = 'OPEN' group by outcome`,
+    [runId, request.now],
+  );
+  // Known items: only those whose answer or state changes are written (on a re-run, few), each
+  // state change audited. A matched item keeps no state, a new difference opens, one that now
+  // matches is resolved by the run, final ones stay final.
+  const updated = await tx.query(
+    `with next as (
+       select p.id, p.state as from_state, o.type, o.order_id, o.record_id, o.gateway, o.payment_no,
+              o.expected_cents, o.actual_cents,
+              case
+                when p.state in ('RESOLVED', 'WRITTEN_OFF') then p.state
+                when o.type = 'MATCHED' then case when p.state is null then null else 'RESOLVED' end
+                else coalesce(p.state, 'OPEN') end as to_state
+         from run_outcome o join run_prior p on p.item_key = o.item_key
+     ),
+     up as (
+       update reconciliation_item i set
+         outcome = n.type, order_id = n.order_id, record_id = n.record_id, gateway = n.gateway,
+         payment_no = n.payment_no, expected_cents = n.expected_cents, actual_cents = n.actual_cents,
+         state = n.to_state, last_run_id = $1, updated_at = $2
+         from next n
+        where i.id = n.id
+          and (i.outcome, i.order_id, i.record_id, i.gateway, i.payment_no, i.expected_cents, i.actual_cents, i.state)
+              is distinct from (n.type, n.order_id, n.record_id, n.gateway, n.payment_no, n.expected_cents, n.actual_cents, n.to_state)
+       returning i.id, i.outcome, n.from_state, i.state as to_state
      ),
      audit as (
        insert into reconciliation_audit (item_id, action, actor, from_state, to_state, note, at)
        select id, case when to_state = 'OPEN' then 'FOUND' else 'CLEARED_BY_RUN' end, 'reconciliation',
               from_state, to_state, outcome, $2
-         from changes
+         from up where to_state is distinct from from_state
      )
-     select up.outcome, count(*)::int as n, count(c.id) filter (where c.to_state = 'OPEN')::int as opened
-       from up left join changes c on c.id = up.id
-      group by up.outcome`,
+     select outcome, count(*)::int as opened from up
+      where to_state = 'OPEN' and from_state is distinct from 'OPEN' group by outcome`,
     [runId, request.now],
+  );
+  const byOutcome = await tx.query(
+    'select type as outcome, count(*)::int as n from run_outcome group by type',
+    [],
   );
   const cleared = await tx.query(
     `with cleared as (
@@ -172,10 +197,9 @@ async function reconcileDay(
     cleared: cleared.rowCount ?? 0,
   };
   const opened: Record<string, number> = {};
-  for (const row of merged.rows as { outcome: string; n: number; opened: number }[]) {
-    counts[row.outcome] = row.n;
-    if (row.opened > 0) opened[row.outcome] = row.opened;
-  }
+  for (const row of byOutcome.rows as { outcome: string; n: number }[]) counts[row.outcome] = row.n;
+  for (const row of [...inserted.rows, ...updated.rows] as { outcome: string; opened: number }[])
+    opened[row.outcome] = (opened[row.outcome] ?? 0) + row.opened;
   const total = Object.values(opened).reduce((s, n) => s + n, 0);
   counts.opened = total;
   if (total > 0)
