@@ -73,6 +73,45 @@ describe('the set-wise run and the pure rules', () => {
       }
   });
 
+  it('give each day, from one pass over the range, what a pass over that day alone gives', async () => {
+    const row = (r: OutcomeRow & { business_date: string }) => `${fromSql(r)}|${r.business_date}`;
+    const range = {
+      from: businessDayRange(DAYS[0]).from,
+      to: businessDayRange(DAYS[DAYS.length - 1]).to,
+      shop: null,
+    };
+    const whole = await inTransaction(db.pool, async (tx) => {
+      await computeOutcomes(tx, range, DEFAULT_MATCHING, NOW);
+      return (
+        await tx.query(
+          `select *, business_date::text as business_date, merge_day::text as merge_day from run_outcome`,
+        )
+      ).rows as (OutcomeRow & { business_date: string; merge_day: string })[];
+    });
+    for (const day of DAYS) {
+      const alone = await inTransaction(db.pool, async (tx) => {
+        await computeOutcomes(tx, { ...businessDayRange(day), shop: null }, DEFAULT_MATCHING, NOW);
+        return (await tx.query(`select *, business_date::text as business_date from run_outcome`))
+          .rows as (OutcomeRow & { business_date: string })[];
+      });
+      const merged = whole.filter((r) => r.merge_day === day);
+      expect(merged.length).toBeGreaterThan(0);
+      // A day alone also re-reads the orders of earlier days whose money arrived that day.
+      const keys = new Set(merged.map((r) => r.item_key));
+      expect(merged.map(row).sort()).toEqual(
+        alone
+          .filter((r) => keys.has(r.item_key))
+          .map(row)
+          .sort(),
+      );
+      expect(
+        alone
+          .filter((r) => !keys.has(r.item_key))
+          .every((r) => whole.some((w) => w.item_key === r.item_key && w.merge_day < day)),
+      ).toBe(true);
+    }
+  });
+
   it('give every order of the labelled set its labelled outcomes', async () => {
     const byOrder = new Map<string, string[]>();
     for (const day of DAYS) {

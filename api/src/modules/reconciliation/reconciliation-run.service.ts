@@ -1,10 +1,9 @@
 import type pg from 'pg';
 import type { MatchingSettings } from '../../domain/reconciliation/reconciliation-types.js';
 import { businessDayRange } from '../../domain/sla/business-time.js';
-import { inTransaction } from '../../infra/db/transaction.js';
 import { enqueueOutbox, type SqlExecutor } from '../../infra/outbox/outbox.js';
 import { liveEventsEntry } from '../../infra/pubsub/live-events.js';
-import { computeOutcomes, type RunScope } from './reconciliation-run.sql.js';
+import { computeOutcomes, PASS_TABLES, type RunScope } from './reconciliation-run.sql.js';
 
 export interface RunRequest {
   shop: string | null;
@@ -40,13 +39,14 @@ export function daysBetween(from: string, to: string): string[] {
 }
 
 /**
- * Reconciles a range of business days, one day per transaction (so a long run shows progress in
- * `reconciliation_run.days_done` and a failure keeps the days before it). Each day: the rules
- * set-wise into `run_outcome`, then merged into `reconciliation_item` by item key (new items
- * inserted, known ones written only when their answer or state changes) — a matched item keeps no
- * state, a new difference opens, one that now matches is resolved by the run, final ones
- * stay final — every state change audited, and the day's new differences announced as one
- * `discrepancyFound` event through the outbox, all in the day's transaction.
+ * Reconciles a range of business days: the rules applied set-wise once over the whole range into
+ * `run_outcome` (on a connection of its own, kept for the run), then merged day by day, one
+ * transaction per day (so a long run shows progress in `reconciliation_run.days_done` and a
+ * failure keeps the days before it), into `reconciliation_item` by item key: new items inserted,
+ * known ones written only when their answer or state changes — a matched item keeps no state, a
+ * new difference opens, one that now matches is resolved by the run, final ones stay final —
+ * every state change audited, and the day's new differences announced as one `discrepancyFound`
+ * event through the outbox, all in the day's transaction.
  */
 export async function runReconciliation(pool: pg.Pool, request: RunRequest): Promise<RunSummary> {
   const days = daysBetween(request.fromDate, request.toDate);
@@ -71,11 +71,26 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
   const add = (key: string, n: number) => {
     counts[key] = (counts[key] ?? 0) + n;
   };
+  const session = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  session.on('error', onError);
   try {
+    const scope: RunScope = {
+      from: businessDayRange(days[0]).from,
+      to: businessDayRange(days[days.length - 1]).to,
+      shop: request.shop,
+    };
+    const sizes = await inSessionTransaction(session, () =>
+      computeOutcomes(session, scope, request.settings, request.now, true),
+    );
+    add('orders', sizes.orders);
+    add('records', sizes.records);
     for (const [index, day] of days.entries()) {
-      const range = businessDayRange(day);
-      const dayCounts = await inTransaction(pool, (tx) =>
-        reconcileDay(tx, runId, day, { ...range, shop: request.shop }, request),
+      const dayCounts = await inSessionTransaction(session, () =>
+        mergeDay(session, runId, day, index === 0, request),
       );
       for (const [key, n] of Object.entries(dayCounts)) add(key, n);
       await pool.query('update reconciliation_run set days_done = $2, counts = $3 where id = $1', [
@@ -98,25 +113,50 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
       [runId, message, new Date(request.now.getTime() + durationMs), durationMs],
     );
     return { id: runId, state: 'FAILED', counts, durationMs, error: message };
+  } finally {
+    if (!lost) await session.query(`drop table if exists ${PASS_TABLES}`).catch(() => undefined);
+    session.off('error', onError);
+    // A connection that dropped is discarded rather than returned to the pool.
+    session.release(lost);
   }
 }
 
-async function reconcileDay(
+/** One transaction on the run's own connection, whose sets are sorted and hashed in memory. */
+async function inSessionTransaction<T>(session: pg.PoolClient, work: () => Promise<T>): Promise<T> {
+  await session.query('begin');
+  try {
+    await session.query(`set local work_mem = '64MB'`);
+    const result = await work();
+    await session.query('commit');
+    return result;
+  } catch (error) {
+    await session.query('rollback').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Merges the outcomes of `day` (`merge_day`) into the queue. The first day's transaction also
+ * resolves the open differences of the run's orders and records that no rule finds any more.
+ */
+async function mergeDay(
   tx: SqlExecutor,
   runId: string,
   day: string,
-  scope: RunScope,
+  first: boolean,
   request: RunRequest,
 ): Promise<Record<string, number>> {
-  // The day's sets are sorted and hashed in memory rather than spilled to disk.
-  await tx.query(`set local work_mem = '64MB'`, []);
-  const sizes = await computeOutcomes(tx, scope, request.settings, request.now);
+  await tx.query('drop table if exists run_prior, day_outcome', []);
+  await tx.query(
+    'create temp table day_outcome on commit drop as select * from run_outcome where merge_day = $1',
+    [day],
+  );
   // Each item already in the queue, with its state before the merge, read in a statement of its
   // own: read inside the writes, a plan made while the queue was empty would scan every row just
   // written, once per outcome.
   await tx.query(
     `create temp table run_prior on commit drop as
-       select o.item_key, i.id, i.state from run_outcome o join reconciliation_item i on i.item_key = o.item_key`,
+       select o.item_key, i.id, i.state from day_outcome o join reconciliation_item i on i.item_key = o.item_key`,
     [],
   );
   // New items: a plain insert (on a first run, all of them); only the new differences are audited.
@@ -128,7 +168,7 @@ async function reconcileDay(
        select o.item_key, o.type, case when o.type = 'MATCHED' then null else 'OPEN' end, o.order_id, o.record_id,
               o.shop, o.channel, o.channel_order_no, o.gateway, o.payment_no, o.expected_cents, o.actual_cents,
               o.business_date, $1, $2, $2
-         from run_outcome o
+         from day_outcome o
         where not exists (select 1 from run_prior p where p.item_key = o.item_key)
        -- A run of an overlapping range committed the item meanwhile: its answer stands.
        on conflict (item_key) do nothing
@@ -152,7 +192,7 @@ async function reconcileDay(
                 when p.state in ('RESOLVED', 'WRITTEN_OFF') then p.state
                 when o.type = 'MATCHED' then case when p.state is null then null else 'RESOLVED' end
                 else coalesce(p.state, 'OPEN') end as to_state
-         from run_outcome o join run_prior p on p.item_key = o.item_key
+         from day_outcome o join run_prior p on p.item_key = o.item_key
      ),
      up as (
        update reconciliation_item i set
@@ -176,11 +216,12 @@ async function reconcileDay(
     [runId, request.now],
   );
   const byOutcome = await tx.query(
-    'select type as outcome, count(*)::int as n from run_outcome group by type',
+    'select type as outcome, count(*)::int as n from day_outcome group by type',
     [],
   );
-  const cleared = await tx.query(
-    `with cleared as (
+  const cleared = first
+    ? await tx.query(
+        `with cleared as (
        update reconciliation_item i set state = 'RESOLVED', updated_at = $2, last_run_id = $1
         where i.state in ('OPEN', 'CONFIRMED') and i.last_run_id <> $1
           and (i.order_id in (select order_id from scope_order) or i.record_id in (select id from scope_rec))
@@ -189,13 +230,10 @@ async function reconcileDay(
      )
      insert into reconciliation_audit (item_id, action, actor, from_state, to_state, note, at)
      select id, 'CLEARED_BY_RUN', 'reconciliation', 'OPEN', 'RESOLVED', outcome, $2 from cleared`,
-    [runId, request.now],
-  );
-  const counts: Record<string, number> = {
-    orders: sizes.orders,
-    records: sizes.records,
-    cleared: cleared.rowCount ?? 0,
-  };
+        [runId, request.now],
+      )
+    : null;
+  const counts: Record<string, number> = { cleared: cleared?.rowCount ?? 0 };
   const opened: Record<string, number> = {};
   for (const row of byOutcome.rows as { outcome: string; n: number }[]) counts[row.outcome] = row.n;
   for (const row of [...inserted.rows, ...updated.rows] as { outcome: string; opened: number }[])
