@@ -83,15 +83,29 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
       to: businessDayRange(days[days.length - 1]).to,
       shop: request.shop,
     };
-    const sizes = await inSessionTransaction(session, () =>
-      computeOutcomes(session, scope, request.settings, request.now, true),
-    );
+    const sizes = await inSessionTransaction(session, async () => {
+      const computed = await computeOutcomes(session, scope, request.settings, request.now, true);
+      // Each item already in the queue, with its state before the run, read in a statement of its
+      // own: read inside the writes, a plan made while the queue was empty would scan every row
+      // just written, once per outcome. The days' items are apart, so one read serves every day.
+      await session.query(
+        `create temp table run_prior on commit preserve rows as
+           select o.item_key, o.merge_day, i.id, i.state
+             from run_outcome o join reconciliation_item i on i.item_key = o.item_key`,
+      );
+      await session.query('create index on run_outcome (merge_day)');
+      const byDay = await session.query(
+        'select merge_day::text as day, type as outcome, count(*)::int as n from run_outcome group by 1, 2',
+      );
+      return { ...computed, byDay: byDay.rows as { day: string; outcome: string; n: number }[] };
+    });
     add('orders', sizes.orders);
     add('records', sizes.records);
     for (const [index, day] of days.entries()) {
       const dayCounts = await inSessionTransaction(session, () =>
         mergeDay(session, runId, day, index === 0, request),
       );
+      for (const row of sizes.byDay.filter((r) => r.day === day)) add(row.outcome, row.n);
       for (const [key, n] of Object.entries(dayCounts)) add(key, n);
       await pool.query('update reconciliation_run set days_done = $2, counts = $3 where id = $1', [
         runId,
@@ -146,19 +160,6 @@ async function mergeDay(
   first: boolean,
   request: RunRequest,
 ): Promise<Record<string, number>> {
-  await tx.query('drop table if exists run_prior, day_outcome', []);
-  await tx.query(
-    'create temp table day_outcome on commit drop as select * from run_outcome where merge_day = $1',
-    [day],
-  );
-  // Each item already in the queue, with its state before the merge, read in a statement of its
-  // own: read inside the writes, a plan made while the queue was empty would scan every row just
-  // written, once per outcome.
-  await tx.query(
-    `create temp table run_prior on commit drop as
-       select o.item_key, i.id, i.state from day_outcome o join reconciliation_item i on i.item_key = o.item_key`,
-    [],
-  );
   // New items: a plain insert (on a first run, all of them); only the new differences are audited.
   const inserted = await tx.query(
     `with ins as (
@@ -168,8 +169,8 @@ async function mergeDay(
        select o.item_key, o.type, case when o.type = 'MATCHED' then null else 'OPEN' end, o.order_id, o.record_id,
               o.shop, o.channel, o.channel_order_no, o.gateway, o.payment_no, o.expected_cents, o.actual_cents,
               o.business_date, $1, $2, $2
-         from day_outcome o
-        where not exists (select 1 from run_prior p where p.item_key = o.item_key)
+         from run_outcome o
+        where o.merge_day = $3 and not exists (select 1 from run_prior p where p.item_key = o.item_key)
        -- A run of an overlapping range committed the item meanwhile: its answer stands.
        on conflict (item_key) do nothing
        returning id, outcome, state
@@ -179,7 +180,7 @@ async function mergeDay(
        select id, 'FOUND', 'reconciliation', null, 'OPEN', outcome, $2 from ins where state = 'OPEN'
      )
      select outcome, count(*)::int as opened from ins where state = 'OPEN' group by outcome`,
-    [runId, request.now],
+    [runId, request.now, day],
   );
   // Known items: only those whose answer or state changes are written (on a re-run, few), each
   // state change audited. A matched item keeps no state, a new difference opens, one that now
@@ -192,7 +193,8 @@ async function mergeDay(
                 when p.state in ('RESOLVED', 'WRITTEN_OFF') then p.state
                 when o.type = 'MATCHED' then case when p.state is null then null else 'RESOLVED' end
                 else coalesce(p.state, 'OPEN') end as to_state
-         from day_outcome o join run_prior p on p.item_key = o.item_key
+         from run_outcome o join run_prior p on p.item_key = o.item_key
+        where o.merge_day = $3 and p.merge_day = $3
      ),
      up as (
        update reconciliation_item i set
@@ -213,11 +215,7 @@ async function mergeDay(
      )
      select outcome, count(*)::int as opened from up
       where to_state = 'OPEN' and from_state is distinct from 'OPEN' group by outcome`,
-    [runId, request.now],
-  );
-  const byOutcome = await tx.query(
-    'select type as outcome, count(*)::int as n from day_outcome group by type',
-    [],
+    [runId, request.now, day],
   );
   const cleared = first
     ? await tx.query(
@@ -235,7 +233,6 @@ async function mergeDay(
     : null;
   const counts: Record<string, number> = { cleared: cleared?.rowCount ?? 0 };
   const opened: Record<string, number> = {};
-  for (const row of byOutcome.rows as { outcome: string; n: number }[]) counts[row.outcome] = row.n;
   for (const row of [...inserted.rows, ...updated.rows] as { outcome: string; opened: number }[])
     opened[row.outcome] = (opened[row.outcome] ?? 0) + row.opened;
   const total = Object.values(opened).reduce((s, n) => s + n, 0);
