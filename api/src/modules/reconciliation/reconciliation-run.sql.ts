@@ -60,10 +60,15 @@ export async function computeOutcomes(
          join (select distinct channel, channel_order_no from scope_exp) k
            on r.channel = k.channel and r.merchant_order_no = k.channel_order_no
         where r.kind in ('PAYMENT', 'REFUND')
-       union
+       -- Each record once: the second part leaves out the records of the scope's orders, rather
+       -- than a union comparing whole rows.
+       union all
        select r.* from money_record r
         where r.kind in ('PAYMENT', 'REFUND') and r.occurred_at >= $1 and r.occurred_at < $2
-          and ($3::text is null or r.channel = $3)`,
+          and ($3::text is null or r.channel = $3)
+          and not exists (
+            select 1 from scope_exp k where k.channel = r.channel and k.channel_order_no = r.merchant_order_no
+          )`,
     params,
   );
   // No ANALYZE: sampling the fresh temporary tables cost as much as building them. Without their
