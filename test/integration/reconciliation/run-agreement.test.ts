@@ -232,4 +232,32 @@ describe('a reconciliation run', () => {
       },
     ]);
   });
+
+  it('brings a known difference up to date when its money changes, without reopening or auditing it', async () => {
+    const item = () =>
+      db.pool.query(
+        `select i.outcome, i.state, i.actual_cents, (select count(*)::int from reconciliation_audit a where a.item_id = i.id) as audits
+           from reconciliation_item i join orders o on o.id = i.order_id
+          where o.channel_order_no = 'R12' and i.item_key like 'e:%'`,
+      );
+    const before = (await item()).rows[0];
+    expect(before).toMatchObject({ outcome: 'AMOUNT_MISMATCH', state: 'OPEN', audits: 1 });
+    await db.pool.query(
+      `update money_record set amount_cents = amount_cents - 1 where merchant_order_no = 'R12' and kind = 'PAYMENT'`,
+    );
+    const rerun = await runReconciliation(db.pool, {
+      shop: 'WEBSHOP',
+      fromDate: '2026-11-20',
+      toDate: '2026-11-20',
+      trigger: 'MANUAL',
+      startedBy: 'finance',
+      settings: DEFAULT_MATCHING,
+      now: NOW,
+    });
+    expect(rerun).toMatchObject({ state: 'DONE', counts: { opened: 0 } });
+    expect((await item()).rows[0]).toEqual({
+      ...before,
+      actual_cents: String(BigInt(before.actual_cents) - 1n),
+    });
+  });
 });

@@ -90,7 +90,8 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
       // just written, once per outcome. The days' items are apart, so one read serves every day.
       await session.query(
         `create temp table run_prior on commit preserve rows as
-           select o.item_key, o.merge_day, i.id, i.state
+           select o.item_key, o.merge_day, i.id, i.state, i.outcome, i.order_id, i.record_id, i.gateway, i.payment_no,
+                  i.expected_cents, i.actual_cents
              from run_outcome o join reconciliation_item i on i.item_key = o.item_key`,
       );
       await session.query('create index on run_outcome (merge_day)');
@@ -170,7 +171,8 @@ async function mergeDay(
               o.shop, o.channel, o.channel_order_no, o.gateway, o.payment_no, o.expected_cents, o.actual_cents,
               o.business_date, $1, $2, $2
          from run_outcome o
-        where o.merge_day = $3 and not exists (select 1 from run_prior p where p.item_key = o.item_key)
+        where o.merge_day = $3
+          and not exists (select 1 from run_prior p where p.merge_day = $3 and p.item_key = o.item_key)
        -- A run of an overlapping range committed the item meanwhile: its answer stands.
        on conflict (item_key) do nothing
        returning id, outcome, state
@@ -192,7 +194,10 @@ async function mergeDay(
               case
                 when p.state in ('RESOLVED', 'WRITTEN_OFF') then p.state
                 when o.type = 'MATCHED' then case when p.state is null then null else 'RESOLVED' end
-                else coalesce(p.state, 'OPEN') end as to_state
+                else coalesce(p.state, 'OPEN') end as to_state,
+              (p.outcome, p.order_id, p.record_id, p.gateway, p.payment_no, p.expected_cents, p.actual_cents)
+                is distinct from (o.type, o.order_id, o.record_id, o.gateway, o.payment_no, o.expected_cents, o.actual_cents)
+                as answer_changed
          from run_outcome o join run_prior p on p.item_key = o.item_key
         where o.merge_day = $3 and p.merge_day = $3
      ),
@@ -203,8 +208,7 @@ async function mergeDay(
          state = n.to_state, last_run_id = $1, updated_at = $2
          from next n
         where i.id = n.id
-          and (i.outcome, i.order_id, i.record_id, i.gateway, i.payment_no, i.expected_cents, i.actual_cents, i.state)
-              is distinct from (n.type, n.order_id, n.record_id, n.gateway, n.payment_no, n.expected_cents, n.actual_cents, n.to_state)
+          and (n.answer_changed or n.from_state is distinct from n.to_state)
        returning i.id, i.outcome, n.from_state, i.state as to_state
      ),
      audit as (
