@@ -94,6 +94,24 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
                   i.expected_cents, i.actual_cents
              from run_outcome o join reconciliation_item i on i.item_key = o.item_key`,
       );
+      // The known items whose answer or state this run changes (on a re-run, few), with their
+      // next state: a matched item keeps no state, a new difference opens, one that now matches
+      // is resolved by the run, final ones stay final.
+      await session.query(
+        `create temp table run_change on commit preserve rows as
+           select * from (
+             select p.id, o.merge_day, p.state as from_state, o.type, o.order_id, o.record_id, o.gateway, o.payment_no,
+                    o.expected_cents, o.actual_cents,
+                    case
+                      when p.state in ('RESOLVED', 'WRITTEN_OFF') then p.state
+                      when o.type = 'MATCHED' then case when p.state is null then null else 'RESOLVED' end
+                      else coalesce(p.state, 'OPEN') end as to_state,
+                    (p.outcome, p.order_id, p.record_id, p.gateway, p.payment_no, p.expected_cents, p.actual_cents)
+                      is distinct from (o.type, o.order_id, o.record_id, o.gateway, o.payment_no, o.expected_cents, o.actual_cents)
+                      as answer_changed
+               from run_outcome o join run_prior p on p.item_key = o.item_key
+           ) n where n.answer_changed or n.from_state is distinct from n.to_state`,
+      );
       await session.query('create index on run_outcome (merge_day)');
       const byDay = await session.query(
         'select merge_day::text as day, type as outcome, count(*)::int as n from run_outcome group by 1, 2',
@@ -184,31 +202,16 @@ async function mergeDay(
      select outcome, count(*)::int as opened from ins where state = 'OPEN' group by outcome`,
     [runId, request.now, day],
   );
-  // Known items: only those whose answer or state changes are written (on a re-run, few), each
-  // state change audited. A matched item keeps no state, a new difference opens, one that now
-  // matches is resolved by the run, final ones stay final.
+  // Known items: only those whose answer or state changes (`run_change`) are written, each state
+  // change audited.
   const updated = await tx.query(
-    `with next as (
-       select p.id, p.state as from_state, o.type, o.order_id, o.record_id, o.gateway, o.payment_no,
-              o.expected_cents, o.actual_cents,
-              case
-                when p.state in ('RESOLVED', 'WRITTEN_OFF') then p.state
-                when o.type = 'MATCHED' then case when p.state is null then null else 'RESOLVED' end
-                else coalesce(p.state, 'OPEN') end as to_state,
-              (p.outcome, p.order_id, p.record_id, p.gateway, p.payment_no, p.expected_cents, p.actual_cents)
-                is distinct from (o.type, o.order_id, o.record_id, o.gateway, o.payment_no, o.expected_cents, o.actual_cents)
-                as answer_changed
-         from run_outcome o join run_prior p on p.item_key = o.item_key
-        where o.merge_day = $3 and p.merge_day = $3
-     ),
-     up as (
+    `with up as (
        update reconciliation_item i set
          outcome = n.type, order_id = n.order_id, record_id = n.record_id, gateway = n.gateway,
          payment_no = n.payment_no, expected_cents = n.expected_cents, actual_cents = n.actual_cents,
          state = n.to_state, last_run_id = $1, updated_at = $2
-         from next n
-        where i.id = n.id
-          and (n.answer_changed or n.from_state is distinct from n.to_state)
+         from run_change n
+        where i.id = n.id and n.merge_day = $3
        returning i.id, i.outcome, n.from_state, i.state as to_state
      ),
      audit as (

@@ -24,7 +24,7 @@ const DEADLINE = (paidAt: string, channel: string) => `
 const RECORD_DAY = `(r.occurred_at at time zone 'Asia/Shanghai')::date`;
 
 /** The temporary tables of a pass, in the order they can be dropped. */
-export const PASS_TABLES = 'run_prior, run_outcome, scope_rec, scope_exp, scope_order';
+export const PASS_TABLES = 'run_change, run_prior, run_outcome, scope_rec, scope_exp, scope_order';
 
 /**
  * Fills `scope_order`, `scope_exp`, `scope_rec` and `run_outcome` for one pass over a scope of one
