@@ -77,6 +77,24 @@ await runBench('reconciliation bench', async () => {
   );
   log(`counts: ${JSON.stringify(run.counts)}`);
 
+  // The same range again, nothing changed (as the daily job re-runs the days inside the settlement
+  // window): every rule again, but no item is written.
+  t = Date.now();
+  const rerun = await runReconciliation(db.pool, {
+    shop: null,
+    fromDate: SHAPE.firstDay,
+    toDate,
+    trigger: 'MANUAL',
+    startedBy: 'bench',
+    settings: DEFAULT_MATCHING,
+    now: judgeAt(SHAPE),
+  });
+  const rerunMs = Date.now() - t;
+  if (rerun.state !== 'DONE') throw new Error(rerun.error ?? 're-run failed');
+  log(
+    `re-run of the same range, nothing changed: ${seconds(rerunMs)} = ${(rerunMs / joinMs).toFixed(2)}× the join (opened ${rerun.counts.opened})`,
+  );
+
   // Accuracy: every order's outcome types against its label.
   const { rows } = await db.pool.query<{ no: string; types: string }>(
     `select channel_order_no as no, string_agg(outcome, ',' order by outcome) as types from reconciliation_item group by channel_order_no`,

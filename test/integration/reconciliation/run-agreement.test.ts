@@ -73,6 +73,45 @@ describe('the set-wise run and the pure rules', () => {
       }
   });
 
+  it('give each day, from one pass over the range, what a pass over that day alone gives', async () => {
+    const row = (r: OutcomeRow & { business_date: string }) => `${fromSql(r)}|${r.business_date}`;
+    const range = {
+      from: businessDayRange(DAYS[0]).from,
+      to: businessDayRange(DAYS[DAYS.length - 1]).to,
+      shop: null,
+    };
+    const whole = await inTransaction(db.pool, async (tx) => {
+      await computeOutcomes(tx, range, DEFAULT_MATCHING, NOW);
+      return (
+        await tx.query(
+          `select *, business_date::text as business_date, merge_day::text as merge_day from run_outcome`,
+        )
+      ).rows as (OutcomeRow & { business_date: string; merge_day: string })[];
+    });
+    for (const day of DAYS) {
+      const alone = await inTransaction(db.pool, async (tx) => {
+        await computeOutcomes(tx, { ...businessDayRange(day), shop: null }, DEFAULT_MATCHING, NOW);
+        return (await tx.query(`select *, business_date::text as business_date from run_outcome`))
+          .rows as (OutcomeRow & { business_date: string })[];
+      });
+      const merged = whole.filter((r) => r.merge_day === day);
+      expect(merged.length).toBeGreaterThan(0);
+      // A day alone also re-reads the orders of earlier days whose money arrived that day.
+      const keys = new Set(merged.map((r) => r.item_key));
+      expect(merged.map(row).sort()).toEqual(
+        alone
+          .filter((r) => keys.has(r.item_key))
+          .map(row)
+          .sort(),
+      );
+      expect(
+        alone
+          .filter((r) => !keys.has(r.item_key))
+          .every((r) => whole.some((w) => w.item_key === r.item_key && w.merge_day < day)),
+      ).toBe(true);
+    }
+  });
+
   it('give every order of the labelled set its labelled outcomes', async () => {
     const byOrder = new Map<string, string[]>();
     for (const day of DAYS) {
@@ -131,7 +170,10 @@ describe('a reconciliation run', () => {
     expect(events.rows).toHaveLength(3);
     expect(events.rows.reduce((s, r) => s + r.payload.events[0].total, 0)).toBe(160);
 
-    // The same run again changes nothing and announces nothing.
+    // The same run again changes nothing, announces nothing and writes no item it leaves as it was.
+    const before = await db.pool.query(
+      'select count(*)::int as n, max(updated_at) as at from reconciliation_item',
+    );
     const again = await runReconciliation(db.pool, {
       shop: null,
       fromDate: '2026-11-20',
@@ -139,9 +181,16 @@ describe('a reconciliation run', () => {
       trigger: 'MANUAL',
       startedBy: 'finance',
       settings: DEFAULT_MATCHING,
-      now: NOW,
+      now: new Date(NOW.getTime() + 60_000),
     });
     expect(again.counts.opened).toBe(0);
+    expect(again.counts.MATCHED).toBe(first.counts.MATCHED);
+    const after = await db.pool.query(
+      `select count(*)::int as n, max(updated_at) as at, count(*) filter (where last_run_id = $1)::int as touched
+         from reconciliation_item`,
+      [again.id],
+    );
+    expect(after.rows[0]).toEqual({ n: before.rows[0].n, at: before.rows[0].at, touched: 0 });
     expect(
       (
         await db.pool.query(
@@ -182,5 +231,33 @@ describe('a reconciliation run', () => {
         to_state: 'RESOLVED',
       },
     ]);
+  });
+
+  it('brings a known difference up to date when its money changes, without reopening or auditing it', async () => {
+    const item = () =>
+      db.pool.query(
+        `select i.outcome, i.state, i.actual_cents, (select count(*)::int from reconciliation_audit a where a.item_id = i.id) as audits
+           from reconciliation_item i join orders o on o.id = i.order_id
+          where o.channel_order_no = 'R12' and i.item_key like 'e:%'`,
+      );
+    const before = (await item()).rows[0];
+    expect(before).toMatchObject({ outcome: 'AMOUNT_MISMATCH', state: 'OPEN', audits: 1 });
+    await db.pool.query(
+      `update money_record set amount_cents = amount_cents - 1 where merchant_order_no = 'R12' and kind = 'PAYMENT'`,
+    );
+    const rerun = await runReconciliation(db.pool, {
+      shop: 'WEBSHOP',
+      fromDate: '2026-11-20',
+      toDate: '2026-11-20',
+      trigger: 'MANUAL',
+      startedBy: 'finance',
+      settings: DEFAULT_MATCHING,
+      now: NOW,
+    });
+    expect(rerun).toMatchObject({ state: 'DONE', counts: { opened: 0 } });
+    expect((await item()).rows[0]).toEqual({
+      ...before,
+      actual_cents: String(BigInt(before.actual_cents) - 1n),
+    });
   });
 });

@@ -33,13 +33,17 @@ export const expectedPaymentsSql = (filter = 'true') => `
 /** Every expected payment of every order (for a baseline over the same tables). */
 export const EXPECTED_PAYMENTS_SQL = expectedPaymentsSql();
 
-/** The orders with a payment in `[from, to)` (in `shop`, or all shops when null). */
+/**
+ * The orders with a payment in `[from, to)` (in `shop`, or all shops when null), each with the
+ * time of its first payment in that range.
+ */
 export const ORDERS_IN_SCOPE_SQL = `
-  select distinct p.order_id
+  select p.order_id, min(p.paid_at) as first_paid_at
     from order_payment p
     join orders o on o.id = p.order_id
    where p.kind in ('FULL', 'DEPOSIT', 'BALANCE') and p.paid_at >= $1 and p.paid_at < $2
-     and ($3::text is null or o.channel = $3)`;
+     and ($3::text is null or o.channel = $3)
+   group by p.order_id`;
 
 interface ExpectedRow {
   order_id: string;

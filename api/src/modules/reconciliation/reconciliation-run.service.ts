@@ -1,10 +1,9 @@
 import type pg from 'pg';
 import type { MatchingSettings } from '../../domain/reconciliation/reconciliation-types.js';
 import { businessDayRange } from '../../domain/sla/business-time.js';
-import { inTransaction } from '../../infra/db/transaction.js';
 import { enqueueOutbox, type SqlExecutor } from '../../infra/outbox/outbox.js';
 import { liveEventsEntry } from '../../infra/pubsub/live-events.js';
-import { computeOutcomes, type RunScope } from './reconciliation-run.sql.js';
+import { computeOutcomes, PASS_TABLES, type RunScope } from './reconciliation-run.sql.js';
 
 export interface RunRequest {
   shop: string | null;
@@ -40,12 +39,14 @@ export function daysBetween(from: string, to: string): string[] {
 }
 
 /**
- * Reconciles a range of business days, one day per transaction (so a long run shows progress in
- * `reconciliation_run.days_done` and a failure keeps the days before it). Each day: the rules
- * set-wise into `run_outcome`, then merged into `reconciliation_item` by item key — a matched item
- * keeps no state, a new difference opens, one that now matches is resolved by the run, final ones
- * stay final — every state change audited, and the day's new differences announced as one
- * `discrepancyFound` event through the outbox, all in the day's transaction.
+ * Reconciles a range of business days: the rules applied set-wise once over the whole range into
+ * `run_outcome` (on a connection of its own, kept for the run), then merged day by day, one
+ * transaction per day (so a long run shows progress in `reconciliation_run.days_done` and a
+ * failure keeps the days before it), into `reconciliation_item` by item key: new items inserted,
+ * known ones written only when their answer or state changes — a matched item keeps no state, a
+ * new difference opens, one that now matches is resolved by the run, final ones stay final —
+ * every state change audited, and the day's new differences announced as one `discrepancyFound`
+ * event through the outbox, all in the day's transaction.
  */
 export async function runReconciliation(pool: pg.Pool, request: RunRequest): Promise<RunSummary> {
   const days = daysBetween(request.fromDate, request.toDate);
@@ -70,12 +71,60 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
   const add = (key: string, n: number) => {
     counts[key] = (counts[key] ?? 0) + n;
   };
+  const session = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  session.on('error', onError);
   try {
-    for (const [index, day] of days.entries()) {
-      const range = businessDayRange(day);
-      const dayCounts = await inTransaction(pool, (tx) =>
-        reconcileDay(tx, runId, day, { ...range, shop: request.shop }, request),
+    const scope: RunScope = {
+      from: businessDayRange(days[0]).from,
+      to: businessDayRange(days[days.length - 1]).to,
+      shop: request.shop,
+    };
+    const sizes = await inSessionTransaction(session, async () => {
+      const computed = await computeOutcomes(session, scope, request.settings, request.now, true);
+      // Each item already in the queue, with its state before the run, read in a statement of its
+      // own: read inside the writes, a plan made while the queue was empty would scan every row
+      // just written, once per outcome. The days' items are apart, so one read serves every day.
+      await session.query(
+        `create temp table run_prior on commit preserve rows as
+           select o.item_key, o.merge_day, i.id, i.state, i.outcome, i.order_id, i.record_id, i.gateway, i.payment_no,
+                  i.expected_cents, i.actual_cents
+             from run_outcome o join reconciliation_item i on i.item_key = o.item_key`,
       );
+      // The known items whose answer or state this run changes (on a re-run, few), with their
+      // next state: a matched item keeps no state, a new difference opens, one that now matches
+      // is resolved by the run, final ones stay final.
+      await session.query(
+        `create temp table run_change on commit preserve rows as
+           select * from (
+             select p.id, o.merge_day, p.state as from_state, o.type, o.order_id, o.record_id, o.gateway, o.payment_no,
+                    o.expected_cents, o.actual_cents,
+                    case
+                      when p.state in ('RESOLVED', 'WRITTEN_OFF') then p.state
+                      when o.type = 'MATCHED' then case when p.state is null then null else 'RESOLVED' end
+                      else coalesce(p.state, 'OPEN') end as to_state,
+                    (p.outcome, p.order_id, p.record_id, p.gateway, p.payment_no, p.expected_cents, p.actual_cents)
+                      is distinct from (o.type, o.order_id, o.record_id, o.gateway, o.payment_no, o.expected_cents, o.actual_cents)
+                      as answer_changed
+               from run_outcome o join run_prior p on p.item_key = o.item_key
+           ) n where n.answer_changed or n.from_state is distinct from n.to_state`,
+      );
+      await session.query('create index on run_outcome (merge_day)');
+      const byDay = await session.query(
+        'select merge_day::text as day, type as outcome, count(*)::int as n from run_outcome group by 1, 2',
+      );
+      return { ...computed, byDay: byDay.rows as { day: string; outcome: string; n: number }[] };
+    });
+    add('orders', sizes.orders);
+    add('records', sizes.records);
+    for (const [index, day] of days.entries()) {
+      const dayCounts = await inSessionTransaction(session, () =>
+        mergeDay(session, runId, day, index === 0, request),
+      );
+      for (const row of sizes.byDay.filter((r) => r.day === day)) add(row.outcome, row.n);
       for (const [key, n] of Object.entries(dayCounts)) add(key, n);
       await pool.query('update reconciliation_run set days_done = $2, counts = $3 where id = $1', [
         runId,
@@ -97,65 +146,87 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
       [runId, message, new Date(request.now.getTime() + durationMs), durationMs],
     );
     return { id: runId, state: 'FAILED', counts, durationMs, error: message };
+  } finally {
+    if (!lost) await session.query(`drop table if exists ${PASS_TABLES}`).catch(() => undefined);
+    session.off('error', onError);
+    // A connection that dropped is discarded rather than returned to the pool.
+    session.release(lost);
   }
 }
 
-async function reconcileDay(
+/** One transaction on the run's own connection, whose sets are sorted and hashed in memory. */
+async function inSessionTransaction<T>(session: pg.PoolClient, work: () => Promise<T>): Promise<T> {
+  await session.query('begin');
+  try {
+    await session.query(`set local work_mem = '64MB'`);
+    const result = await work();
+    await session.query('commit');
+    return result;
+  } catch (error) {
+    await session.query('rollback').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Merges the outcomes of `day` (`merge_day`) into the queue. The first day's transaction also
+ * resolves the open differences of the run's orders and records that no rule finds any more.
+ */
+async function mergeDay(
   tx: SqlExecutor,
   runId: string,
   day: string,
-  scope: RunScope,
+  first: boolean,
   request: RunRequest,
 ): Promise<Record<string, number>> {
-  // The day's sets are sorted and hashed in memory rather than spilled to disk.
-  await tx.query(`set local work_mem = '64MB'`, []);
-  const sizes = await computeOutcomes(tx, scope, request.settings, request.now);
-  // Each item's state before the merge, read in a statement of its own: read inside the upsert, a
-  // plan made while the queue was empty would scan every row the upsert had just written, once per
-  // outcome.
-  await tx.query(
-    `create temp table run_prior on commit drop as
-       select o.item_key, i.state from run_outcome o join reconciliation_item i on i.item_key = o.item_key`,
-    [],
-  );
-  // One statement: the upsert by item key and the audit of every state that changed.
-  const merged = await tx.query(
-    `with up as (
-       insert into reconciliation_item as i (item_key, outcome, state, order_id, record_id, shop, channel, channel_order_no,
-                                             gateway, payment_no, expected_cents, actual_cents, business_date,
-                                             last_run_id, found_at, updated_at)
+  // New items: a plain insert (on a first run, all of them); only the new differences are audited.
+  const inserted = await tx.query(
+    `with ins as (
+       insert into reconciliation_item (item_key, outcome, state, order_id, record_id, shop, channel, channel_order_no,
+                                        gateway, payment_no, expected_cents, actual_cents, business_date,
+                                        last_run_id, found_at, updated_at)
        select o.item_key, o.type, case when o.type = 'MATCHED' then null else 'OPEN' end, o.order_id, o.record_id,
               o.shop, o.channel, o.channel_order_no, o.gateway, o.payment_no, o.expected_cents, o.actual_cents,
               o.business_date, $1, $2, $2
          from run_outcome o
-       on conflict (item_key) do update set
-         outcome = excluded.outcome, order_id = excluded.order_id, record_id = excluded.record_id,
-         gateway = excluded.gateway, payment_no = excluded.payment_no, expected_cents = excluded.expected_cents,
-         actual_cents = excluded.actual_cents, last_run_id = excluded.last_run_id, updated_at = excluded.updated_at,
-         state = case
-           when i.state in ('RESOLVED', 'WRITTEN_OFF') then i.state
-           when excluded.outcome = 'MATCHED' then case when i.state is null then null else 'RESOLVED' end
-           else coalesce(i.state, 'OPEN') end
-       returning i.id, i.item_key, i.outcome, i.state as to_state
+        where o.merge_day = $3
+          and not exists (select 1 from run_prior p where p.merge_day = $3 and p.item_key = o.item_key)
+       -- A run of an overlapping range committed the item meanwhile: its answer stands.
+       on conflict (item_key) do nothing
+       returning id, outcome, state
      ),
-     changes as (
-       select up.id, up.outcome, p.state as from_state, up.to_state
-         from up left join run_prior p on p.item_key = up.item_key
-        where up.to_state is distinct from p.state
+     audit as (
+       insert into reconciliation_audit (item_id, action, actor, from_state, to_state, note, at)
+       select id, 'FOUND', 'reconciliation', null, 'OPEN', outcome, $2 from ins where state = 'OPEN'
+     )
+     select outcome, count(*)::int as opened from ins where state = 'OPEN' group by outcome`,
+    [runId, request.now, day],
+  );
+  // Known items: only those whose answer or state changes (`run_change`) are written, each state
+  // change audited.
+  const updated = await tx.query(
+    `with up as (
+       update reconciliation_item i set
+         outcome = n.type, order_id = n.order_id, record_id = n.record_id, gateway = n.gateway,
+         payment_no = n.payment_no, expected_cents = n.expected_cents, actual_cents = n.actual_cents,
+         state = n.to_state, last_run_id = $1, updated_at = $2
+         from run_change n
+        where i.id = n.id and n.merge_day = $3
+       returning i.id, i.outcome, n.from_state, i.state as to_state
      ),
      audit as (
        insert into reconciliation_audit (item_id, action, actor, from_state, to_state, note, at)
        select id, case when to_state = 'OPEN' then 'FOUND' else 'CLEARED_BY_RUN' end, 'reconciliation',
               from_state, to_state, outcome, $2
-         from changes
+         from up where to_state is distinct from from_state
      )
-     select up.outcome, count(*)::int as n, count(c.id) filter (where c.to_state = 'OPEN')::int as opened
-       from up left join changes c on c.id = up.id
-      group by up.outcome`,
-    [runId, request.now],
+     select outcome, count(*)::int as opened from up
+      where to_state = 'OPEN' and from_state is distinct from 'OPEN' group by outcome`,
+    [runId, request.now, day],
   );
-  const cleared = await tx.query(
-    `with cleared as (
+  const cleared = first
+    ? await tx.query(
+        `with cleared as (
        update reconciliation_item i set state = 'RESOLVED', updated_at = $2, last_run_id = $1
         where i.state in ('OPEN', 'CONFIRMED') and i.last_run_id <> $1
           and (i.order_id in (select order_id from scope_order) or i.record_id in (select id from scope_rec))
@@ -164,18 +235,13 @@ async function reconcileDay(
      )
      insert into reconciliation_audit (item_id, action, actor, from_state, to_state, note, at)
      select id, 'CLEARED_BY_RUN', 'reconciliation', 'OPEN', 'RESOLVED', outcome, $2 from cleared`,
-    [runId, request.now],
-  );
-  const counts: Record<string, number> = {
-    orders: sizes.orders,
-    records: sizes.records,
-    cleared: cleared.rowCount ?? 0,
-  };
+        [runId, request.now],
+      )
+    : null;
+  const counts: Record<string, number> = { cleared: cleared?.rowCount ?? 0 };
   const opened: Record<string, number> = {};
-  for (const row of merged.rows as { outcome: string; n: number; opened: number }[]) {
-    counts[row.outcome] = row.n;
-    if (row.opened > 0) opened[row.outcome] = row.opened;
-  }
+  for (const row of [...inserted.rows, ...updated.rows] as { outcome: string; opened: number }[])
+    opened[row.outcome] = (opened[row.outcome] ?? 0) + row.opened;
   const total = Object.values(opened).reduce((s, n) => s + n, 0);
   counts.opened = total;
   if (total > 0)
