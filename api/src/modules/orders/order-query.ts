@@ -8,7 +8,13 @@ import {
   type OrderSort,
   orderPageStatement,
 } from './order-page-sql.js';
-import { type OrderColumn, type OrderRowOf, orderColumns, type StoredPresale } from './order-row.js';
+import {
+  ORDER_COLUMNS,
+  type OrderColumn,
+  type OrderRow,
+  orderColumns,
+  type StoredPresale,
+} from './order-row.js';
 
 export type { OrderCursor, OrderListFilter, OrderSort } from './order-page-sql.js';
 
@@ -58,39 +64,28 @@ export interface OrderPage {
   hasNextPage: boolean;
 }
 
-/** The columns the resolvers read (the rest of the row, e.g. the SLA clock, is not shown here). */
-const RECORD_COLUMNS = [
-  'id',
-  'channel',
-  'channel_order_no',
-  'business_type',
-  'state',
-  'channel_status',
-  'ordered_at',
-  'paid_at',
-  'source_updated_at',
-  'goods_cents',
-  'shipping_cents',
-  'total_cents',
-  'paid_cents',
-  'presale',
-  'buyer_name',
-  'buyer_phone',
-  'address',
-  'region',
-  'items',
-  'payment_no',
-  'group_id',
-  'owner_id',
-  'state_entered_at',
-  'abnormal',
-  'hold_reason',
-  'created_at',
-  'updated_at',
-  'version',
-  'promised_delivery_at',
-  'promised_delivery_source',
+/** Columns of the row the resolvers do not show (routing and SLA bookkeeping). */
+const NOT_SHOWN = [
+  'routing_rule_id',
+  'routing_reason',
+  'routed_at',
+  'address_parse',
+  'sla_next_check_at',
+  'sla_stage',
+  'sla_deadline',
+  'escalation_level',
+  'escalation_stage',
+  'sla_policy_key',
+  'sla_policy_version',
+  'backfill',
 ] as const satisfies readonly OrderColumn[];
+
+type RecordColumn = Exclude<OrderColumn, (typeof NOT_SHOWN)[number]>;
+
+/** The columns the resolvers read: the row's, less those not shown. */
+const RECORD_COLUMNS = ORDER_COLUMNS.filter(
+  (column): column is RecordColumn => !(NOT_SHOWN as readonly OrderColumn[]).includes(column),
+);
 
 const COLUMNS = orderColumns(RECORD_COLUMNS);
 
@@ -100,7 +95,7 @@ const PAGE_COLUMNS: Record<OrderSort, string> = {
   PAID_AT_DESC: `${COLUMNS}, to_char(paid_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`,
 };
 
-type Row = OrderRowOf<typeof RECORD_COLUMNS> & { cursor_at: string };
+type Row = Pick<OrderRow, RecordColumn> & { cursor_at: string };
 
 const toRecord = (r: Row): OrderRecord => ({
   id: r.id,
