@@ -25,3 +25,15 @@ export async function createTestDatabase(prefix = 'test'): Promise<{ url: string
     },
   };
 }
+
+/**
+ * A pool for a test's own queries. Its error listener is there because the test's database is
+ * dropped `WITH (FORCE)` at the end: `pool.end()` resolves before its connections have closed, and
+ * a connection the drop terminates meanwhile reports an error on the pool, which, unheard, would
+ * end the test run with an uncaught exception.
+ */
+export function openTestPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => undefined);
+  return pool;
+}

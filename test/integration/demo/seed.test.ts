@@ -18,7 +18,7 @@ import {
 } from '../../../api/src/modules/demo/demo-seed.js';
 import { simulateDemoTick } from '../../../api/src/modules/demo/demo-simulator.js';
 import { freshnessVerdict, loadFreshness } from '../../../api/src/modules/reports/freshness.js';
-import { createTestDatabase } from '../../support/test-database.js';
+import { createTestDatabase, openTestPool } from '../../support/test-database.js';
 
 const logger = createLogger('silent', 'demo-test');
 const NOW = new Date('2026-11-25T06:30:00Z'); // 14:30 in Shanghai
@@ -35,7 +35,7 @@ async function openDb(prefix: string): Promise<Db> {
   const database = await createTestDatabase(prefix);
   const orm = await openOrm(database.url, ENTITIES, 4);
   await migrate(orm);
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  const pool = openTestPool(database.url, 10);
   const auth = await AuthService.open(orm, 'demo-test-secret-demo-test-secret-012345');
   return {
     url: database.url,

@@ -14,7 +14,7 @@ import { FlowHealthService } from '../../../api/src/modules/flow-health/flow-hea
 import type { FlowHealthSettings } from '../../../api/src/modules/flow-health/flow-health-settings.js';
 import { rerouteHeldOrders } from '../../../api/src/modules/flow-health/reroute-held.js';
 import { freePort } from '../../support/free-port.js';
-import { createTestDatabase } from '../../support/test-database.js';
+import { createTestDatabase, openTestPool } from '../../support/test-database.js';
 import { silentLogger } from './flow-health-kit.js';
 
 export interface FlowHealthApi {
@@ -38,7 +38,7 @@ export async function startFlowHealthApi(
   const database = await createTestDatabase(prefix);
   const orm = await openOrm(database.url, ENTITIES, 4);
   await migrate(orm);
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  const pool = openTestPool(database.url, 10);
   const auth = await AuthService.open(orm, 'flow-health-api-secret-flow-health-api-0123');
   const service = new FlowHealthService({
     pool,

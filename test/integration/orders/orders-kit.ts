@@ -19,7 +19,7 @@ import { type RunningHttpServer, startHttpServer } from '../../../api/src/infra/
 import { createLogger } from '../../../api/src/infra/logging/logger.js';
 import { AuthService } from '../../../api/src/modules/auth/auth.service.js';
 import { freePort } from '../../support/free-port.js';
-import { createTestDatabase } from '../../support/test-database.js';
+import { createTestDatabase, openTestPool } from '../../support/test-database.js';
 
 export interface GraphQLBody<T = Record<string, unknown>> {
   data?: T | null;
@@ -58,7 +58,7 @@ export async function startOrdersPlatform(
   const database = await createTestDatabase(prefix);
   const orm = await openOrm(database.url, ENTITIES, 4);
   await migrate(orm);
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  const pool = openTestPool(database.url, 10);
   const auth = await AuthService.open(orm, 'orders-test-secret-orders-test-secret-0123');
   const schema = await buildGraphQLSchema(RESOLVERS, createPubSub(), authChecker);
   const http: RunningHttpServer = await startHttpServer<GraphQLContext>({

@@ -4,6 +4,7 @@ import { createLogger } from '../../../api/src/infra/logging/logger.js';
 import { enqueueOutbox } from '../../../api/src/infra/outbox/outbox.js';
 import { dispatchOutboxBatch, type OutboxHandler } from '../../../api/src/infra/outbox/outbox-dispatcher.js';
 import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
+import { openTestPool } from '../../support/test-database.js';
 import { sleep } from '../../support/wait-for.js';
 
 /**
@@ -19,7 +20,7 @@ describe('outbox dispatcher losing its connection mid-batch', () => {
   beforeAll(async () => {
     db = await openMigratedDb('outbox_conn', 4);
     pool = db.pool;
-    admin = new pg.Pool({ connectionString: db.url, max: 1 });
+    admin = openTestPool(db.url, 1);
   });
 
   afterAll(async () => {

@@ -14,7 +14,7 @@ import {
 } from '../../../api/src/modules/wecom/wecom-outbox.js';
 import { HttpWecomSender } from '../../../api/src/modules/wecom/wecom-sender.js';
 import { type RecordingServer, startRecordingServer } from '../../support/recording-server.js';
-import { createTestDatabase } from '../../support/test-database.js';
+import { createTestDatabase, openTestPool } from '../../support/test-database.js';
 import { waitFor } from '../../support/wait-for.js';
 
 /**
@@ -86,7 +86,7 @@ describe('wecom.message outbox delivery', () => {
     const orm = await openOrm(database.url, [OutboxMessage]);
     await migrate(orm);
     await orm.close(true);
-    pool = new pg.Pool({ connectionString: database.url, max: 5 });
+    pool = openTestPool(database.url, 5);
     server = await startRecordingServer();
   });
 
