@@ -5,17 +5,19 @@ import {
   type ParseHealth,
   type ParseHealthPolicy,
   parseHealth,
-  type RoutingMode,
   type RoutingModeDecision,
 } from '../../domain/routing/parse-health.js';
 import { inTransaction } from '../../infra/db/transaction.js';
 import type { Logger } from '../../infra/logging/logger.js';
 import { LIVE_EVENT_OUTBOX_TOPICS } from '../../infra/pubsub/live-events.js';
 import { CLOSED_STATES } from '../routing/reroute.service.js';
-import type { FlowHealthTrigger } from './flow-health-event.entity.js';
 import type { FlowHealthSettings } from './flow-health-settings.js';
 import { readParseHealth, readParseWindow } from './parse-window.js';
-import { recordRoutingChange } from './routing-change.js';
+import {
+  type RecordedRoutingChange,
+  type RoutingChangeInput,
+  recordRoutingChange,
+} from './routing-change.js';
 import {
   currentModes,
   lockRoutingStates,
@@ -46,16 +48,8 @@ export interface FlowHealthDeps {
   rerouteHeld: (now: Date, channels: readonly Channel[] | null) => Promise<number | null>;
 }
 
-export interface RoutingChange {
-  /** `flow_health_event.id` */
-  id: string;
-  /** The channel whose routing changed; null for the whole platform. */
-  channel: Channel | null;
-  from: RoutingMode;
-  to: RoutingMode;
-  trigger: FlowHealthTrigger;
-  reason: string;
-}
+/** One change of a scope's routing mode, as recorded. */
+export type RoutingChange = RecordedRoutingChange;
 
 export interface CheckOutcome {
   /** The whole platform's decision. */
@@ -306,17 +300,7 @@ export class FlowHealthService {
   private applyChange(
     tx: pg.PoolClient,
     channel: Channel | null,
-    change: {
-      from: RoutingMode;
-      to: RoutingMode;
-      trigger: FlowHealthTrigger;
-      actor: string;
-      actorId: string | null;
-      reason: string;
-      health: ParseHealth;
-      autoResume: boolean;
-      now: Date;
-    },
+    change: Omit<RoutingChangeInput, 'channel'>,
   ): Promise<RoutingChange> {
     return recordRoutingChange(tx, this.deps, { ...change, channel });
   }

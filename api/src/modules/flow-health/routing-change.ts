@@ -28,7 +28,9 @@ export interface RoutingChangeInput {
 }
 
 export interface RecordedRoutingChange {
+  /** `flow_health_event.id` */
   id: string;
+  /** The channel whose routing changed; null for the whole platform. */
   channel: Channel | null;
   from: RoutingMode;
   to: RoutingMode;
