@@ -22,6 +22,7 @@ import { OrderEvent } from '../modules/orders/order-event.entity.js';
 import { OrderPayment } from '../modules/payments/order-payment.entity.js';
 import {
   ReconciliationAuditRow,
+  ReconciliationDayOutcomeRow,
   ReconciliationItemRow,
   ReconciliationRunRow,
 } from '../modules/reconciliation/reconciliation.entity.js';
@@ -79,5 +80,6 @@ export const ENTITIES = [
   ReconciliationRunRow,
   ReconciliationItemRow,
   ReconciliationAuditRow,
+  ReconciliationDayOutcomeRow,
   InvoiceRow,
 ];

@@ -60,6 +60,14 @@ describe('invoices after reconciliation', () => {
   it('refuses an order whose money is not reconciled, and a bad tax number', async () => {
     const missing = await gql(REQUEST, { o: await orderId('R10'), t: '张三' });
     expect(missing.data.requestInvoice.userErrors).toEqual([{ field: 'orderId', code: 'NOT_RECONCILED' }]);
+    // A matched order whose latest payment was recorded after the run: the run did not see it.
+    const late = await orderId('R3');
+    await db.pool.query(
+      `update order_payment set recorded_at = now() + interval '1 hour' where order_id = $1`,
+      [late],
+    );
+    const unseen = await gql(REQUEST, { o: late, t: '张三' });
+    expect(unseen.data.requestInvoice.userErrors).toEqual([{ field: 'orderId', code: 'NOT_RECONCILED' }]);
     const bad = await gql(REQUEST, { o: await orderId('R1'), t: '张三', x: 'abc' });
     expect(bad.data.requestInvoice.userErrors).toEqual([{ field: 'taxNo', code: 'INVALID_TAX_NO' }]);
   });

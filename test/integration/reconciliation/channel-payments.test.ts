@@ -4,6 +4,7 @@ import { insertLedgerEntries } from '../../../api/src/modules/ledger/ledger.stor
 import { applyOrderEvents } from '../../../api/src/modules/order-events/order-event.service.js';
 import { ingestOrders } from '../../../api/src/modules/orders/order-intake.service.js';
 import { loadPayments } from '../../../api/src/modules/payments/payment.service.js';
+import { RECONCILED_ORDER_SQL } from '../../../api/src/modules/reconciliation/reconciled-orders.js';
 import { runReconciliation } from '../../../api/src/modules/reconciliation/reconciliation-run.service.js';
 import { DEFAULT_MATCHING } from '../../../api/src/modules/reconciliation/reconciliation-settings.js';
 import { type MigratedDb, openMigratedDb } from '../../support/migrated-db.js';
@@ -149,6 +150,13 @@ describe('payments reported in a channel payload', () => {
     } finally {
       client.release();
     }
+    const reconciled = async () =>
+      (
+        await db.pool.query(`select ${RECONCILED_ORDER_SQL} as reconciled from orders o where o.id = $1`, [
+          matched.orderId,
+        ])
+      ).rows[0].reconciled;
+    expect(await reconciled()).toBe(false);
     const run = await runReconciliation(db.pool, {
       shop: 'TAOBAO',
       fromDate: '2026-11-20',
@@ -164,9 +172,11 @@ describe('payments reported in a channel payload', () => {
         where order_id = any($1::uuid[]) order by outcome`,
       [[matched.orderId, missing.orderId]],
     );
+    // The queue holds the difference; the matched payment is counted, and its order reconciled.
     expect(rows).toEqual([
-      { order_id: matched.orderId, outcome: 'MATCHED', payment_no: 'A5', expected: '10000' },
       { order_id: missing.orderId, outcome: 'MISSING_PAYMENT', payment_no: 'A6', expected: '5000' },
     ]);
+    expect(run.counts.MATCHED).toBe(1);
+    expect(await reconciled()).toBe(true);
   });
 });

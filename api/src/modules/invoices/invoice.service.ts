@@ -3,6 +3,7 @@ import { type FieldError, fail, ok, type Result } from '../../domain/shared/resu
 import { inTransaction } from '../../infra/db/transaction.js';
 import { enqueueOutbox } from '../../infra/outbox/outbox.js';
 import type { OutboxHandler } from '../../infra/outbox/outbox-handler.js';
+import { RECONCILED_ORDER_SQL } from '../reconciliation/reconciled-orders.js';
 import { HttpInvoiceProvider } from './http-invoice-provider.js';
 import { type InvoiceProvider, localInvoiceProvider } from './invoice-provider.js';
 
@@ -61,15 +62,16 @@ export async function requestInvoice(
     if (existing.rows[0]) return ok(existing.rows[0] as InvoiceView);
     const { rows } = await tx.query(
       `select o.paid_cents::text as paid,
-              count(i.id) filter (where i.item_key like 'e:%') as expected,
-              count(i.id) filter (where i.state in ('OPEN', 'CONFIRMED') or (i.item_key like 'e:%' and i.outcome <> 'MATCHED' and i.state is null)) as open
-         from orders o left join reconciliation_item i on i.order_id = o.id
-        where o.id = $1 group by o.id`,
+              ${RECONCILED_ORDER_SQL} as reconciled,
+              (select count(*) from reconciliation_item i
+                where i.order_id = o.id
+                  and (i.state in ('OPEN', 'CONFIRMED') or (i.item_key like 'e:%' and i.outcome <> 'MATCHED' and i.state is null))) as open
+         from orders o where o.id = $1`,
       [input.orderId],
     );
-    const order = rows[0] as { paid: string; expected: string; open: string } | undefined;
+    const order = rows[0] as { paid: string; reconciled: boolean; open: string } | undefined;
     if (!order) return fail([{ field: 'orderId', code: 'NOT_FOUND', message: 'No order has this id.' }]);
-    if (Number(order.expected) === 0 || Number(order.open) > 0)
+    if (!order.reconciled || Number(order.open) > 0)
       return fail([
         {
           field: 'orderId',

@@ -1,6 +1,7 @@
 import { formatYuan } from '../../domain/reconciliation/money.js';
 import { businessDayRange, shanghaiIsoTime } from '../../domain/sla/business-time.js';
 import type { SqlExecutor } from '../../infra/outbox/outbox.js';
+import { RECONCILED_ORDER_SQL } from './reconciled-orders.js';
 
 /**
  * The columns of the ERP export, in this order, forever: new ones are added at the end. Documented
@@ -55,7 +56,8 @@ interface ExportRow {
 
 /**
  * Writes one shop's (or every shop's) day as ERP lines: one per money movement of the day with the
- * outcome of its order's match, then one per expected payment no money came for. Read in keyset
+ * outcome of its order's match (MATCHED when a run reconciled the order and found no difference for
+ * it; empty while no run has), then one per expected payment no money came for. Read in keyset
  * pages and handed to `write` line by line (which waits when the receiver is slow), so memory holds
  * one page whatever the day's size.
  */
@@ -96,7 +98,8 @@ export async function writeErpExport(
     const { rows } = await db.query(
       `select r.id, r.channel, r.merchant_order_no as channel_order_no, o.id as order_id, r.kind as movement, r.gateway,
               r.record_no, r.payment_no, r.part, r.line_type, r.amount_cents::text, r.currency, r.occurred_at,
-              i.outcome, i.state
+              coalesce(i.outcome, case when o.id is not null and ${RECONCILED_ORDER_SQL} then 'MATCHED' end) as outcome,
+              i.state
          from money_record r
          left join orders o on o.channel = r.channel and o.channel_order_no = r.merchant_order_no
          left join lateral (

@@ -16,7 +16,10 @@ export interface DailyReconciliationReport {
   outcomes: Record<string, number>;
 }
 
-/** The report of `shop` on `date` from the ledger and the latest outcomes of that day. */
+/**
+ * The report of `shop` on `date` from the ledger and the latest run's outcomes about that day (the
+ * counts of `reconciliation_day_outcome`, matched payments included).
+ */
 export async function dailyReport(
   db: SqlExecutor,
   shop: string,
@@ -32,7 +35,7 @@ export async function dailyReport(
     [shop, from, to],
   );
   const outcomes = await db.query(
-    `select outcome, count(*)::int as n from reconciliation_item where shop = $1 and business_date = $2 group by outcome`,
+    `select outcome, sum(n)::int as n from reconciliation_day_outcome where shop = $1 and business_date = $2 group by outcome`,
     [shop, date],
   );
   const m = money.rows[0] as Record<string, string>;

@@ -42,11 +42,13 @@ export function daysBetween(from: string, to: string): string[] {
  * Reconciles a range of business days: the rules applied set-wise once over the whole range into
  * `run_outcome` (on a connection of its own, kept for the run), then merged day by day, one
  * transaction per day (so a long run shows progress in `reconciliation_run.days_done` and a
- * failure keeps the days before it), into `reconciliation_item` by item key: new items inserted,
- * known ones written only when their answer or state changes — a matched item keeps no state, a
- * new difference opens, one that now matches is resolved by the run, final ones stay final —
- * every state change audited, and the day's new differences announced as one `discrepancyFound`
- * event through the outbox, all in the day's transaction.
+ * failure keeps the days before it). The queue `reconciliation_item` holds differences only, by
+ * item key: a new difference is inserted and opens, a known one is written only when its answer or
+ * state changes — one that now matches is resolved by the run, final ones stay final — every state
+ * change audited. Matched payments (most of the money) are not kept as items: the day's counts by
+ * outcome go to `reconciliation_day_outcome`, which the report, the ERP export and the invoice
+ * check read. The day's new differences are announced as one `discrepancyFound` event through the
+ * outbox, all in the day's transaction.
  */
 export async function runReconciliation(pool: pg.Pool, request: RunRequest): Promise<RunSummary> {
   const days = daysBetween(request.fromDate, request.toDate);
@@ -84,6 +86,8 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
       shop: request.shop,
     };
     const sizes = await inSessionTransaction(session, async () => {
+      // The database's time of the scope's reading: payments recorded after it were not seen.
+      const read = await session.query<{ at: Date }>('select now() as at');
       const computed = await computeOutcomes(session, scope, request.settings, request.now, true);
       // Each item already in the queue, with its state before the run, read in a statement of its
       // own: read inside the writes, a plan made while the queue was empty would scan every row
@@ -95,8 +99,8 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
              from run_outcome o join reconciliation_item i on i.item_key = o.item_key`,
       );
       // The known items whose answer or state this run changes (on a re-run, few), with their
-      // next state: a matched item keeps no state, a new difference opens, one that now matches
-      // is resolved by the run, final ones stay final.
+      // next state: a difference stays open, one that now matches is resolved by the run, final
+      // ones stay final.
       await session.query(
         `create temp table run_change on commit preserve rows as
            select * from (
@@ -116,13 +120,17 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
       const byDay = await session.query(
         'select merge_day::text as day, type as outcome, count(*)::int as n from run_outcome group by 1, 2',
       );
-      return { ...computed, byDay: byDay.rows as { day: string; outcome: string; n: number }[] };
+      return {
+        ...computed,
+        countedAt: read.rows[0].at,
+        byDay: byDay.rows as { day: string; outcome: string; n: number }[],
+      };
     });
     add('orders', sizes.orders);
     add('records', sizes.records);
     for (const [index, day] of days.entries()) {
       const dayCounts = await inSessionTransaction(session, () =>
-        mergeDay(session, runId, day, index === 0, request),
+        mergeDay(session, { runId, day, first: index === 0, countedAt: sizes.countedAt }, request),
       );
       for (const row of sizes.byDay.filter((r) => r.day === day)) add(row.outcome, row.n);
       for (const [key, n] of Object.entries(dayCounts)) add(key, n);
@@ -174,22 +182,20 @@ async function inSessionTransaction<T>(session: pg.PoolClient, work: () => Promi
  */
 async function mergeDay(
   tx: SqlExecutor,
-  runId: string,
-  day: string,
-  first: boolean,
+  { runId, day, first, countedAt }: { runId: string; day: string; first: boolean; countedAt: Date },
   request: RunRequest,
 ): Promise<Record<string, number>> {
-  // New items: a plain insert (on a first run, all of them); only the new differences are audited.
+  // New differences: a plain insert, each audited (a matched payment is counted below, not kept).
   const inserted = await tx.query(
     `with ins as (
        insert into reconciliation_item (item_key, outcome, state, order_id, record_id, shop, channel, channel_order_no,
                                         gateway, payment_no, expected_cents, actual_cents, business_date,
                                         last_run_id, found_at, updated_at)
-       select o.item_key, o.type, case when o.type = 'MATCHED' then null else 'OPEN' end, o.order_id, o.record_id,
+       select o.item_key, o.type, 'OPEN', o.order_id, o.record_id,
               o.shop, o.channel, o.channel_order_no, o.gateway, o.payment_no, o.expected_cents, o.actual_cents,
               o.business_date, $1, $2, $2
          from run_outcome o
-        where o.merge_day = $3
+        where o.merge_day = $3 and o.type <> 'MATCHED'
           and not exists (select 1 from run_prior p where p.merge_day = $3 and p.item_key = o.item_key)
        -- A run of an overlapping range committed the item meanwhile: its answer stands.
        on conflict (item_key) do nothing
@@ -223,6 +229,18 @@ async function mergeDay(
      select outcome, count(*)::int as opened from up
       where to_state = 'OPEN' and from_state is distinct from 'OPEN' group by outcome`,
     [runId, request.now, day],
+  );
+  // The day's counts by outcome (matched payments are counted, not kept as items) replace what an
+  // earlier run counted for the day and shop.
+  await tx.query(
+    'delete from reconciliation_day_outcome where merge_day = $1 and ($2::text is null or shop = $2)',
+    [day, request.shop],
+  );
+  await tx.query(
+    `insert into reconciliation_day_outcome (shop, merge_day, business_date, outcome, n, run_id, counted_at)
+     select shop, merge_day, business_date, type, count(*), $1, $3 from run_outcome where merge_day = $2
+      group by shop, merge_day, business_date, type`,
+    [runId, day, countedAt],
   );
   const cleared = first
     ? await tx.query(

@@ -172,3 +172,37 @@ export class ReconciliationAuditRow {
   @Property({ type: 'timestamptz' })
   at!: Date;
 }
+
+/**
+ * How many answers of each outcome the latest run gave one shop's money: the counts of the items
+ * merged on `mergeDay` (the day of the run's scope they were found on), by the business day they
+ * are about. Matched payments are counted here, not kept as items: the queue holds differences
+ * only. A run replaces the rows of each day it merges; a day on which a shop has rows is one its
+ * money has been reconciled on, as the money stood at `countedAt` (the invoice check and the ERP
+ * export read that).
+ */
+@Entity({ tableName: 'reconciliation_day_outcome' })
+@Index({ name: 'reconciliation_day_outcome_day_idx', properties: ['shop', 'businessDate'] })
+export class ReconciliationDayOutcomeRow {
+  @PrimaryKey({ type: 'text' })
+  shop!: string;
+
+  @PrimaryKey({ type: 'date' })
+  mergeDay!: string;
+
+  @PrimaryKey({ type: 'date' })
+  businessDate!: string;
+
+  @PrimaryKey({ type: 'text' })
+  outcome!: string;
+
+  @Property({ type: 'integer' })
+  n!: number;
+
+  @Property({ type: 'uuid' })
+  runId!: string;
+
+  /** When the run read its scope (database time): payments recorded later were not seen. */
+  @Property({ type: 'timestamptz' })
+  countedAt!: Date;
+}
