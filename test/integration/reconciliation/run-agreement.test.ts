@@ -131,6 +131,34 @@ describe('the set-wise run and the pure rules', () => {
   });
 });
 
+describe('the set-wise run and the pure rules, beyond the labelled set', () => {
+  it('agree on a payment for a part its order does not expect (a balance on an order paid in full)', async () => {
+    const { rows } = await db.pool.query(
+      `insert into money_record (kind, gateway, record_no, payment_no, channel, merchant_order_no, part, line_type,
+                                 amount_cents, fee_cents, currency, occurred_at)
+       select 'PAYMENT', 'WECHAT', 'STRAY' || r.channel_order_no, 'STRAY' || r.channel_order_no, r.channel,
+              r.channel_order_no, 'BALANCE', null, 500, null, 'CNY', r.paid_at + interval '1 minute'
+         from (select o.channel, o.channel_order_no, min(p.paid_at) as paid_at
+                 from orders o join order_payment p on p.order_id = o.id
+                where o.channel_order_no in ('R20', 'R40') group by o.id) r
+       returning id`,
+    );
+    expect(rows).toHaveLength(2);
+    try {
+      for (const day of DAYS) {
+        const { sql, pure } = await both(day, null);
+        expect(sql.map(fromSql).sort()).toEqual(pure.map(fromPure).sort());
+      }
+      const found = [];
+      for (const day of DAYS)
+        found.push(...(await both(day, null)).sql.filter((r) => r.record_id === rows[0].id));
+      expect(found.map((r) => r.type)).toEqual(['PAYMENT_WITHOUT_ORDER']);
+    } finally {
+      await db.pool.query('delete from money_record where id = any($1::uuid[])', [rows.map((r) => r.id)]);
+    }
+  });
+});
+
 describe('a reconciliation run', () => {
   it('records its counts, opens the differences once, and announces them per day through the outbox', async () => {
     const first = await runReconciliation(db.pool, {

@@ -46,7 +46,7 @@ export const toMoneyRecord = (r: RecordRow): MoneyRecord => ({
  */
 export async function loadMatchingInput(db: SqlExecutor, scope: RunScope): Promise<MatchingInput> {
   const ids = (await db.query(ORDERS_IN_SCOPE_SQL, [scope.from, scope.to, scope.shop])).rows.map(
-    (r) => (r as { order_id: string }).order_id,
+    (r) => (r as { id: string }).id,
   );
   const orders = await loadOrderMoney(db, ids);
   const { rows } = await db.query(

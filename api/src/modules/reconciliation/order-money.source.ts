@@ -11,22 +11,24 @@ import type { SqlExecutor } from '../../infra/outbox/outbox.js';
  * channel's payload reports, payment events what gateways report), joined to `orders` for the
  * order number and total. Refunds there are not expected payments.
  *
- * `expectedPaymentsSql(filter)` is a query with one row per expected payment (order, part):
+ * `expectedPaymentsSql(filter, orders)` is a query with one row per expected payment (order, part):
  * order_id, shop, channel, channel_order_no, part, payment_no, amount_cents, paid_at, total_cents,
- * balance_due. `filter` is a condition on the ledger row `p` applied before rows are grouped, so a
- * run reads only its own orders. Several payments of one part (a split payment) are one expected
- * payment of their sum, paid when the first was, under the payment number when there is one. A
- * payment recorded without a number (its payment number is its event key) expects none. A deposit
- * without a balance leaves the balance due. A shop is a channel today.
+ * balance_due, and any `extra` columns of the order relation `o`. `filter` is a condition on the
+ * ledger row `p` applied before rows are grouped, so a run reads only its own orders; `orders` is
+ * `orders` or a relation with its columns `id` (its primary key), `channel`, `channel_order_no` and
+ * `total_cents` (a run's orders in scope). Several payments of one part (a split payment) are one
+ * expected payment of their sum, paid when the first was, under the payment number when there is
+ * one. A payment recorded without a number (its payment number is its event key) expects none. A
+ * deposit without a balance leaves the balance due. A shop is a channel today.
  */
-export const expectedPaymentsSql = (filter = 'true') => `
+export const expectedPaymentsSql = (filter = 'true', orders = 'orders', extra = '') => `
   select p.order_id, o.channel as shop, o.channel, o.channel_order_no, p.kind as part,
          case when count(*) = 1 then min(nullif(p.payment_no, p.event_key)) end as payment_no,
          sum(p.amount_cents)::bigint as amount_cents, min(p.paid_at) as paid_at, o.total_cents::bigint as total_cents,
          p.kind = 'DEPOSIT'
-           and not exists (select 1 from order_payment b where b.order_id = p.order_id and b.kind = 'BALANCE') as balance_due
+           and not exists (select 1 from order_payment b where b.order_id = p.order_id and b.kind = 'BALANCE') as balance_due${extra}
     from order_payment p
-    join orders o on o.id = p.order_id
+    join ${orders} o on o.id = p.order_id
    where p.kind in ('FULL', 'DEPOSIT', 'BALANCE') and (${filter})
    group by p.order_id, p.kind, o.id`;
 
@@ -34,16 +36,16 @@ export const expectedPaymentsSql = (filter = 'true') => `
 export const EXPECTED_PAYMENTS_SQL = expectedPaymentsSql();
 
 /**
- * The orders with a payment in `[from, to)` (in `shop`, or all shops when null), each with the
- * time of its first payment in that range.
+ * The orders with a payment in `[from, to)` (in `shop`, or all shops when null): id, channel,
+ * channel_order_no, total_cents, and the time of its first payment in that range.
  */
 export const ORDERS_IN_SCOPE_SQL = `
-  select p.order_id, min(p.paid_at) as first_paid_at
+  select o.id, o.channel, o.channel_order_no, o.total_cents, min(p.paid_at) as first_paid_at
     from order_payment p
     join orders o on o.id = p.order_id
    where p.kind in ('FULL', 'DEPOSIT', 'BALANCE') and p.paid_at >= $1 and p.paid_at < $2
      and ($3::text is null or o.channel = $3)
-   group by p.order_id`;
+   group by o.id`;
 
 interface ExpectedRow {
   order_id: string;

@@ -162,11 +162,19 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
   }
 }
 
+/**
+ * The memory each sort and hash of a run may use before spilling to disk. A run hashes its whole
+ * scope at once: at 1,000,000 orders its largest hash tables take about 300 MB; at 64 MB they
+ * spilled and the day's expected payments took 13.5 s instead of 3.6 s. One run's session uses it
+ * (PostgreSQL's `hash_mem_multiplier` doubles it for hashes), for the run's transactions only.
+ */
+const RUN_WORK_MEM = '256MB';
+
 /** One transaction on the run's own connection, whose sets are sorted and hashed in memory. */
 async function inSessionTransaction<T>(session: pg.PoolClient, work: () => Promise<T>): Promise<T> {
   await session.query('begin');
   try {
-    await session.query(`set local work_mem = '64MB'`);
+    await session.query(`set local work_mem = '${RUN_WORK_MEM}'`);
     const result = await work();
     await session.query('commit');
     return result;
@@ -247,7 +255,7 @@ async function mergeDay(
         `with cleared as (
        update reconciliation_item i set state = 'RESOLVED', updated_at = $2, last_run_id = $1
         where i.state in ('OPEN', 'CONFIRMED') and i.last_run_id <> $1
-          and (i.order_id in (select order_id from scope_order) or i.record_id in (select id from scope_rec))
+          and (i.order_id in (select id from scope_order) or i.record_id in (select id from scope_rec))
           and not exists (select 1 from run_outcome o where o.item_key = i.item_key)
        returning i.id, i.outcome
      )

@@ -57,13 +57,14 @@ export class ReconciliationRunRow {
 }
 
 /**
- * An answer of reconciliation, kept by `itemKey` across runs: a matched payment, or a difference
- * finance works through its lifecycle (`state`, null for MATCHED). The reconciliation module
- * alone writes it.
+ * A difference reconciliation found, kept by `itemKey` across runs, which finance works through its
+ * lifecycle (`state`). A difference that later matches keeps its row, resolved by the run, with the
+ * outcome MATCHED. Matched payments are counted in `reconciliation_day_outcome`, not kept here.
+ * The reconciliation module alone writes it.
  */
 @Entity({ tableName: 'reconciliation_item' })
 @Unique({ name: 'reconciliation_item_key_unique', properties: ['itemKey'] })
-// Matched items (most of them) have no state and are never in the queue: left out of its index.
+// Items written before matched payments were only counted may have no state: left out of the index.
 @Index({
   name: 'reconciliation_item_queue_idx',
   expression:
@@ -75,7 +76,6 @@ export class ReconciliationRunRow {
   expression:
     'create index "reconciliation_item_discrepancy_idx" on "reconciliation_item" ("business_date", "id") where "state" is not null',
 })
-@Index({ name: 'reconciliation_item_shop_day_idx', properties: ['shop', 'businessDate'] })
 @Index({ name: 'reconciliation_item_order_idx', properties: ['orderId'] })
 @Index({
   name: 'reconciliation_item_record_idx',
@@ -92,7 +92,7 @@ export class ReconciliationItemRow {
   @Property({ type: 'text' })
   outcome!: string;
 
-  /** OPEN, CONFIRMED, RESOLVED or WRITTEN_OFF; null while matched. */
+  /** OPEN, CONFIRMED, RESOLVED or WRITTEN_OFF (null only on rows from before matched payments were counted). */
   @Property({ type: 'text', nullable: true })
   state!: string | null;
 
