@@ -157,6 +157,71 @@ describe('the set-wise run and the pure rules, beyond the labelled set', () => {
       await db.pool.query('delete from money_record where id = any($1::uuid[])', [rows.map((r) => r.id)]);
     }
   });
+
+  it('agree on split payments: two records that add up to the part, and two that do not', async () => {
+    // R21 and R22 are paid in full (case 1, 2); their payment is replaced by two records each.
+    const orders = ['R21', 'R22'];
+    const { rows: saved } = await db.pool.query(
+      `delete from money_record where kind = 'PAYMENT' and merchant_order_no = any($1) returning *`,
+      [orders],
+    );
+    expect(saved).toHaveLength(2);
+    const split = saved.flatMap((m) =>
+      [1, 2].map((n) => [
+        m.gateway,
+        `${m.record_no}-${n}`,
+        `${m.payment_no}-${n}`,
+        m.channel,
+        m.merchant_order_no,
+        n === 1 ? BigInt(m.amount_cents) - 300n : m.merchant_order_no === 'R22' ? 299n : 300n,
+        new Date(new Date(m.occurred_at).getTime() + n * 1000),
+      ]),
+    );
+    for (const values of split)
+      await db.pool.query(
+        `insert into money_record (kind, gateway, record_no, payment_no, channel, merchant_order_no, amount_cents,
+                                   currency, occurred_at)
+         values ('PAYMENT', $1, $2, $3, $4, $5, $6, 'CNY', $7)`,
+        values,
+      );
+    try {
+      const found: OutcomeRow[] = [];
+      for (const day of DAYS) {
+        const { sql, pure } = await both(day, null);
+        expect(sql.map(fromSql).sort()).toEqual(pure.map(fromPure).sort());
+        found.push(...sql.filter((r) => orders.includes(r.channel_order_no ?? '')));
+      }
+      expect(found.map((r) => `${r.channel_order_no}:${r.type}`).sort()).toEqual([
+        'R21:MATCHED',
+        'R22:AMOUNT_MISMATCH',
+        'R22:DUPLICATE_PAYMENT',
+      ]);
+    } finally {
+      await db.pool.query(`delete from money_record where kind = 'PAYMENT' and merchant_order_no = any($1)`, [
+        orders,
+      ]);
+      for (const m of saved)
+        await db.pool.query(
+          `insert into money_record (id, kind, gateway, record_no, payment_no, channel, merchant_order_no, part,
+                                     amount_cents, fee_cents, currency, occurred_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [
+            m.id,
+            m.kind,
+            m.gateway,
+            m.record_no,
+            m.payment_no,
+            m.channel,
+            m.merchant_order_no,
+            m.part,
+            m.amount_cents,
+            m.fee_cents,
+            m.currency,
+            m.occurred_at,
+          ],
+        );
+    }
+  });
 });
 
 describe('a reconciliation run', () => {

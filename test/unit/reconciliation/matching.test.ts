@@ -145,6 +145,35 @@ describe('matching an order to its money', () => {
     ]);
   });
 
+  it('matches a part paid in several payments that add up to it exactly, and only then', () => {
+    // The payload reported two payments of the part: expected as their sum, under no one number.
+    const split = order('A9', {
+      payments: [{ part: 'FULL', paymentNo: null, amountCents: 10_000n, paidAt: sh('2026-11-20T10:00:00') }],
+    });
+    const a = record('A9', { recordNo: 'tx-a', paymentNo: 'tx-a', amountCents: 6_000n, feeCents: null });
+    const b = record('A9', {
+      recordNo: 'tx-b',
+      paymentNo: 'tx-b',
+      amountCents: 4_000n,
+      feeCents: null,
+      occurredAt: sh('2026-11-20T10:00:09'),
+    });
+    expect(run([split], [a, b])).toMatchObject([
+      { type: 'MATCHED', recordId: a.id, actualCents: 10_000n, expectedCents: 10_000n },
+    ]);
+    // Not adding up: the first is short, the second a duplicate, as before.
+    const short = record('A9', { recordNo: 'tx-c', paymentNo: 'tx-c', amountCents: 3_000n, feeCents: null });
+    expect(types(run([split], [a, short]))).toEqual(['e:AMOUNT_MISMATCH', 'r:DUPLICATE_PAYMENT']);
+    // The whole amount twice: a duplicate, never a split.
+    const again = record('A9', {
+      recordNo: 'tx-d',
+      paymentNo: 'tx-d',
+      occurredAt: sh('2026-11-20T11:00:00'),
+    });
+    const whole = record('A9', { recordNo: 'tx-e', paymentNo: 'tx-e' });
+    expect(types(run([split], [whole, again]))).toEqual(['e:MATCHED', 'r:DUPLICATE_PAYMENT']);
+  });
+
   it('accepts partial refunds up to what was paid and reports more as a refund mismatch', () => {
     const refund = (n: number, cents: bigint) =>
       record('A5', { kind: 'REFUND', recordNo: `rf-${n}`, amountCents: cents, feeCents: null });

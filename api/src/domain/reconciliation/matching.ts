@@ -44,8 +44,9 @@ const byTimeThenId = (a: MoneyRecord, b: MoneyRecord) =>
  * Reconciles orders with their money. Each expected payment (order, part) is matched to the
  * payment records of the same order and part — the key is the channel's order number, so split
  * or merged orders never cross-match; the payment number picks the record when the order names
- * one. Answers one outcome per expected payment (MATCHED or a discrepancy) plus one per money
- * record or order that breaks a rule. Pure: `now` decides only whether money is still in its
+ * one. Several records of one part that add up to it exactly (and none of which is the whole
+ * amount) are a split payment, matched as one. Answers one outcome per expected payment (MATCHED or
+ * a discrepancy) plus one per money record or order that breaks a rule. Pure: `now` decides only whether money is still in its
  * settlement window.
  */
 export function reconcile(input: MatchingInput, settings: MatchingSettings, now: Date): Outcome[] {
@@ -151,18 +152,22 @@ function matchPart(
   }
   const primary =
     group.find((r) => expected.paymentNo !== null && r.paymentNo === expected.paymentNo) ?? group[0];
+  // A split payment: no one record is the amount, but the part's records add up to it exactly.
+  const total = group.reduce((sum, r) => sum + r.amountCents, 0n);
+  const split =
+    group.length > 1 && primary.amountCents !== expected.amountCents && total === expected.amountCents;
   const outcomes: Outcome[] = [
     {
       ...base,
-      type: primary.amountCents === expected.amountCents ? 'MATCHED' : 'AMOUNT_MISMATCH',
+      type: primary.amountCents === expected.amountCents || split ? 'MATCHED' : 'AMOUNT_MISMATCH',
       recordId: primary.id,
       gateway: primary.gateway,
       paymentNo: primary.paymentNo,
-      actualCents: primary.amountCents,
+      actualCents: split ? total : primary.amountCents,
     },
   ];
   for (const other of group) {
-    if (other !== primary)
+    if (other !== primary && !split)
       outcomes.push(
         recordOutcome(other, 'DUPLICATE_PAYMENT', 'DUPLICATE', { orderId: order.orderId, expected: 0n }),
       );

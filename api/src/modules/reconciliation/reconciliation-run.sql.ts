@@ -97,14 +97,23 @@ export async function computeOutcomes(
               r.payment_no as record_no, r.amount_cents as record_cents, r.occurred_at,
               r.order_id as record_order_id, r.channel as record_channel, r.merchant_order_no,
               r.first_paid_at as record_first_paid_at,
-              row_number() over (
-                partition by e.order_id, e.part
-                order by coalesce(e.payment_no is not null and r.payment_no = e.payment_no, false) desc, r.occurred_at, r.id
-              ) as rn
+              row_number() over part as rn,
+              -- What the part's records add up to, and how many there are: a split payment.
+              sum(r.amount_cents) over whole as part_cents, count(r.id) over whole as part_records,
+              first_value(r.amount_cents) over part as primary_cents
          from scope_exp e
          -- A full join: a payment of an order in scope for a part it does not expect comes out too.
          full join (select * from scope_rec where kind = 'PAYMENT' and order_id is not null) r
            on r.order_id = e.order_id and coalesce(r.part, 'FULL') = e.part
+       window part as (
+                partition by e.order_id, e.part
+                order by coalesce(e.payment_no is not null and r.payment_no = e.payment_no, false) desc, r.occurred_at, r.id
+              ),
+              whole as (part rows between unbounded preceding and unbounded following)
+     ),
+     parts as (
+       select *, part_records > 1 and part_cents = expected_cents and primary_cents <> expected_cents as split
+         from ranked
      )
      select u.item_key, u.type, u.order_id, u.record_id, u.shop, u.channel, u.channel_order_no, u.gateway, u.payment_no,
             u.expected_cents, u.actual_cents,
@@ -115,16 +124,16 @@ export async function computeOutcomes(
      select 'e:' || order_id || ':' || part as item_key,
             case when record_id is null then
                    case when $1::timestamptz < ${DEADLINE('paid_at', 'channel')} then 'PENDING_SETTLEMENT' else 'MISSING_PAYMENT' end
-                 when record_cents = expected_cents then 'MATCHED' else 'AMOUNT_MISMATCH' end as type,
+                 when record_cents = expected_cents or split then 'MATCHED' else 'AMOUNT_MISMATCH' end as type,
             order_id, record_id, shop, channel, channel_order_no, gateway,
             case when record_id is null then expected_no else record_no end as payment_no,
-            expected_cents, record_cents as actual_cents, (paid_at at time zone 'Asia/Shanghai')::date as business_date,
-            first_paid_at
-       from ranked where rn = 1 and order_id is not null
+            expected_cents, case when split then part_cents else record_cents end as actual_cents,
+            (paid_at at time zone 'Asia/Shanghai')::date as business_date, first_paid_at
+       from parts where rn = 1 and order_id is not null
      union all
      select 'r:' || record_id || ':DUPLICATE', 'DUPLICATE_PAYMENT', order_id, record_id, shop, channel, channel_order_no,
             gateway, record_no, 0, record_cents, (occurred_at at time zone 'Asia/Shanghai')::date, first_paid_at
-       from ranked where rn > 1 and order_id is not null
+       from parts where rn > 1 and order_id is not null and not split
      union all
      select 'r:' || record_id || ':ORDER', 'PAYMENT_WITHOUT_ORDER', record_order_id, record_id, record_channel,
             record_channel, merchant_order_no, gateway, record_no, 0, record_cents,
