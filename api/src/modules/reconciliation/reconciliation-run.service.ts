@@ -205,8 +205,6 @@ async function mergeDay(
          from run_outcome o
         where o.merge_day = $3 and o.type <> 'MATCHED'
           and not exists (select 1 from run_prior p where p.merge_day = $3 and p.item_key = o.item_key)
-        -- In key order: the key (which holds the order's id) and order indexes fill page by page.
-        order by o.item_key
        -- A run of an overlapping range committed the item meanwhile: its answer stands.
        on conflict (item_key) do nothing
        returning id, outcome, state
