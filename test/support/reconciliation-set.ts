@@ -71,12 +71,15 @@ export async function generateSet(db: SqlExecutor, shape: SetShape, chunk = 100_
                  from generate_series($1::int, $2::int) as i) g
        returning id, channel, payment_no, presale, paid_cents, paid_at
        )
-       insert into order_payment (order_id, gateway, payment_no, kind, amount_cents, currency, paid_at, event_key)
+       insert into order_payment (order_id, gateway, payment_no, kind, amount_cents, currency, paid_at, event_key,
+                                  recorded_at)
        select o.id, o.channel, coalesce(o.payment_no, 'channel-payload:DEPOSIT'),
               case when o.presale is null then 'FULL' else 'DEPOSIT' end,
               case when o.presale is null then o.paid_cents else (o.presale->>'depositCents')::bigint end, 'CNY',
               coalesce(o.paid_at, (o.presale->>'depositPaidAt')::timestamptz),
-              case when o.payment_no is null then 'channel-payload:DEPOSIT' else 'channel-payload:set' end
+              case when o.payment_no is null then 'channel-payload:DEPOSIT' else 'channel-payload:set' end,
+              -- Recorded as the order came in, a minute after it was paid.
+              coalesce(o.paid_at, (o.presale->>'depositPaidAt')::timestamptz) + interval '1 minute'
          from o`,
       p,
     );

@@ -162,8 +162,9 @@ describe('the ERP export', () => {
     );
     // Their payments, as intake records them from the channel's payload.
     await db.pool.query(
-      `insert into order_payment (order_id, gateway, payment_no, kind, amount_cents, currency, paid_at, event_key)
-       select id, channel, payment_no, 'FULL', paid_cents, 'CNY', paid_at, 'channel-payload:test'
+      `insert into order_payment (order_id, gateway, payment_no, kind, amount_cents, currency, paid_at, event_key,
+                                  recorded_at)
+       select id, channel, payment_no, 'FULL', paid_cents, 'CNY', paid_at, 'channel-payload:test', paid_at
          from orders where channel = 'WEBSHOP' and channel_order_no in ('H1', 'H4')`,
     );
     await runReconciliation(db.pool, {

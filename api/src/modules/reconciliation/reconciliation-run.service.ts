@@ -86,8 +86,12 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
       shop: request.shop,
     };
     const sizes = await inSessionTransaction(session, async () => {
-      // The database's time of the scope's reading: payments recorded after it were not seen.
-      const read = await session.query<{ at: Date }>('select now() as at');
+      // Payments recorded before this time were seen by the scope's reading. A payment's
+      // `recorded_at` is when its transaction began, which may commit after the reading; a minute
+      // before it leaves room for any write transaction of the platform (bounded by its statement
+      // and idle-in-transaction timeouts) to have committed. An order paid meanwhile waits for the
+      // next run to count as reconciled.
+      const read = await session.query<{ at: Date }>(`select now() - interval '1 minute' as at`);
       const computed = await computeOutcomes(session, scope, request.settings, request.now, true);
       // Each item already in the queue, with its state before the run, read in a statement of its
       // own: read inside the writes, a plan made while the queue was empty would scan every row
