@@ -21,6 +21,7 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import helmet from 'helmet';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { compiledExecution } from '../graphql/compiled-execution.js';
 import { databaseUnavailablePlugin } from '../graphql/database-unavailable.js';
 import { createQueryLimitRules, type QueryLimits } from '../graphql/query-limits.js';
 import { guardOperation, type RequestGuards, requestGuardsPlugin } from '../graphql/request-guards.js';
@@ -161,7 +162,8 @@ export async function startHttpServer<C extends BaseContext>(
     wsServer,
   );
   const apollo = new ApolloServer<C>({
-    schema: opts.schema,
+    // Queries run compiled once per document (compiled-execution.ts); the rest as graphql-js does.
+    gateway: compiledExecution(opts.schema),
     introspection: true,
     includeStacktraceInErrorResponses: opts.debug ?? false,
     parseOptions: { maxTokens: limits.documentTokens },
