@@ -100,11 +100,15 @@ class CompiledOperations {
     if (operation?.operation !== 'query') return plain();
     const query = this.compiled(document, operationName);
     if (!query) return plain();
+    // graphql-js decides whether the variables coerce (about 1 % of a list request): its refusals
+    // are the ones clients and Apollo's HTTP 400 know, word for word.
     if (operation.variableDefinitions?.length) {
       const coerced = getVariableValues(this.schema, operation.variableDefinitions, variables ?? {});
       if (coerced.errors) return plain();
     }
     const result = await query.query(undefined, contextValue, variables ?? {});
+    // No `data` at all: the compiled query refused the variables itself; graphql-js answers instead.
+    if (!('data' in result)) return plain();
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
   }
 

@@ -19,7 +19,6 @@ import {
   validate,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import helmet from 'helmet';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { compiledExecution } from '../graphql/compiled-execution.js';
 import { databaseUnavailablePlugin } from '../graphql/database-unavailable.js';
@@ -28,6 +27,7 @@ import { guardOperation, type RequestGuards, requestGuardsPlugin } from '../grap
 import type { Logger } from '../logging/logger.js';
 import { DEFAULT_EDGE_LIMITS, type EdgeLimits, maxStringLiteralRule } from './edge-limits.js';
 import { jsonErrors, jsonNotFound, requestIds } from './json-errors.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface HttpServerOptions<C extends BaseContext> {
   host: string;
@@ -209,7 +209,7 @@ export async function startHttpServer<C extends BaseContext>(
   app.use(requestIds());
   // The tracking site and the explorer page load their own scripts and styles; their content
   // policy belongs to them, the other headers apply to every answer.
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  app.use(securityHeaders({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
