@@ -183,7 +183,10 @@ function rawColumns(rows: readonly NormalizedOrder[]): unknown[] {
 function statementKind(sql: string): string {
   const text = sql.trimStart().toLowerCase();
   if (/^insert into orders\b/.test(text)) return 'orders upsert';
+  // The upsert that writes each written order's history row in the same statement.
+  if (/^with written as \(\s*insert into orders\b/.test(text)) return 'orders upsert + history';
   if (text.startsWith('insert into order_event')) return 'history insert';
+  if (/^(delete from|insert into) order_payment\b/.test(text)) return 'payments ledger';
   if (text.startsWith('insert into outbox_message')) return 'outbox insert';
   if (text.startsWith('select pg_notify')) return 'notify';
   if (/^(begin|commit|rollback)\b/.test(text)) return 'begin + commit';

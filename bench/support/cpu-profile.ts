@@ -1,9 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 
 /**
  * Samples this thread's CPU with the V8 profiler while `work` runs, and sums the self time by
  * package (`graphql`, `pg`, `@apollo/server`, …; the platform's own code is `api/src`) and by
- * function. `(idle)` is time the thread waited for I/O.
+ * function. `(idle)` is time the thread waited for I/O. With `CPU_PROFILE_OUT=<file>` the raw
+ * profile is written there too.
  */
 export async function profileCpu(work: () => Promise<void>): Promise<{
   byPackage: { name: string; percent: number }[];
@@ -26,6 +28,8 @@ export async function profileCpu(work: () => Promise<void>): Promise<{
     session.disconnect();
   }
   const profile = profiled!;
+  // The whole profile, for inclusive times or Chrome DevTools (`.cpuprofile`).
+  if (process.env.CPU_PROFILE_OUT) writeFileSync(process.env.CPU_PROFILE_OUT, JSON.stringify(profile));
   const total = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0) || 1;
   const packages = new Map<string, number>();
   const functions = new Map<string, number>();

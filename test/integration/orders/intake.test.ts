@@ -309,6 +309,30 @@ describe('order intake through submitOrders', () => {
     expect(Number(rows[0].shipping_cents)).toBe(0);
     expect(rows[0].source_updated_at.toISOString()).toBe('2026-11-20T07:00:00.000Z');
     expect(rows[0].version).toBe(2);
+    // One history row per write, keyed by the payload's time to the millisecond (14:05:41.250 +08).
+    const history = await api.pool.query(
+      `select type, idempotency_key, outcome, from_state, to_state, occurred_at from order_event
+        where order_id = $1 and type in ('ORDER_CREATED', 'ORDER_DATA_UPDATED') order by occurred_at`,
+      [orderId],
+    );
+    expect(history.rows).toEqual([
+      {
+        type: 'ORDER_CREATED',
+        idempotency_key: 'channel:2026-11-20T06:05:41.250Z',
+        outcome: 'APPLIED',
+        from_state: null,
+        to_state: first.results[0].state,
+        occurred_at: new Date('2026-11-20T06:05:41.250Z'),
+      },
+      {
+        type: 'ORDER_DATA_UPDATED',
+        idempotency_key: 'channel:2026-11-20T07:00:00.000Z',
+        outcome: 'RECORDED',
+        from_state: null,
+        to_state: null,
+        occurred_at: new Date('2026-11-20T07:00:00.000Z'),
+      },
+    ]);
   });
 
   it('answers UPDATED only when something changed, moves the state from a re-sent status, and reports one it cannot take', async () => {

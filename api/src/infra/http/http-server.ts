@@ -19,14 +19,15 @@ import {
   validate,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import helmet from 'helmet';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { compiledExecution } from '../graphql/compiled-execution.js';
 import { databaseUnavailablePlugin } from '../graphql/database-unavailable.js';
 import { createQueryLimitRules, type QueryLimits } from '../graphql/query-limits.js';
 import { guardOperation, type RequestGuards, requestGuardsPlugin } from '../graphql/request-guards.js';
 import type { Logger } from '../logging/logger.js';
 import { DEFAULT_EDGE_LIMITS, type EdgeLimits, maxStringLiteralRule } from './edge-limits.js';
 import { jsonErrors, jsonNotFound, requestIds } from './json-errors.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface HttpServerOptions<C extends BaseContext> {
   host: string;
@@ -161,7 +162,8 @@ export async function startHttpServer<C extends BaseContext>(
     wsServer,
   );
   const apollo = new ApolloServer<C>({
-    schema: opts.schema,
+    // Queries run compiled once per document (compiled-execution.ts); the rest as graphql-js does.
+    gateway: compiledExecution(opts.schema),
     introspection: true,
     includeStacktraceInErrorResponses: opts.debug ?? false,
     parseOptions: { maxTokens: limits.documentTokens },
@@ -207,7 +209,7 @@ export async function startHttpServer<C extends BaseContext>(
   app.use(requestIds());
   // The tracking site and the explorer page load their own scripts and styles; their content
   // policy belongs to them, the other headers apply to every answer.
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  app.use(securityHeaders({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

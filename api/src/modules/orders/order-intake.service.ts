@@ -49,12 +49,13 @@ export async function ingestOrders(
       options.backfill ?? false,
     );
     const changed = upserted.filter((row) => row.outcome !== 'UNCHANGED');
-    await appendHistory(client, changed, receivedAt);
     if (options.warnings) await appendWarnings(client, upserted, options.warnings, receivedAt);
     await recordChannelPayments(
       client,
       upserted.flatMap((row, index) =>
-        row.outcome === 'UNCHANGED' ? [] : [{ orderId: row.orderId, order: orders[index] }],
+        row.outcome === 'UNCHANGED'
+          ? []
+          : [{ orderId: row.orderId, order: orders[index], created: row.outcome === 'CREATED' }],
       ),
       receivedAt,
     );
@@ -126,7 +127,9 @@ async function upsertOrders(
     source_updated_at: Date;
     routed_now: boolean;
   }>(
-    `insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
+    // Each order this statement writes gets its history row in the same statement (HISTORY_OF_WRITTEN).
+    `with written as (
+     insert into orders (channel, channel_order_no, business_type, state, channel_status, ordered_at, paid_at,
         source_updated_at, goods_cents, shipping_cents, total_cents, paid_cents, presale, buyer_name, buyer_phone,
         address, items, payment_no, state_entered_at, created_at, updated_at, region, address_parse, group_id,
         owner_id, hold_reason, routing_rule_id, routing_reason, routed_at, promised_delivery_at,
@@ -166,7 +169,9 @@ async function upsertOrders(
         updated_at = $19, version = orders.version + 1
       where orders.source_updated_at < excluded.source_updated_at and (${DATA_CHANGED} or ${ROUTING_CHANGED})
      returning id, channel, channel_order_no, state, (xmax = 0) as inserted, group_id, abnormal, source_updated_at,
-               (group_id is not null and routed_at = $19::timestamptz) as routed_now`,
+               (group_id is not null and routed_at = $19::timestamptz) as routed_now
+     ), history as (${HISTORY_OF_WRITTEN})
+     select * from written`,
     [
       col((o) => o.channel),
       col((o) => o.channelOrderNo),
@@ -264,25 +269,20 @@ async function loadHeld(client: pg.PoolClient, orders: readonly NormalizedOrder[
   return new Map(rows.map((r) => [`${r.channel}\u0000${r.channel_order_no}`, { id: r.id, state: r.state }]));
 }
 
-async function appendHistory(client: pg.PoolClient, rows: readonly UpsertedRow[], receivedAt: Date) {
-  if (rows.length === 0) return;
-  await client.query(
-    `insert into order_event (order_id, source, type, idempotency_key, occurred_at, received_at, outcome, from_state, to_state)
-     select t.order_id, 'CHANNEL', t.type, t.key, t.occurred_at, $5, t.outcome, null, t.to_state
-       from unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $6::text[], $7::text[])
-         as t(order_id, type, key, occurred_at, outcome, to_state)
-     on conflict (order_id, idempotency_key) do nothing`,
-    [
-      rows.map((r) => r.orderId),
-      rows.map((r) => (r.outcome === 'CREATED' ? 'ORDER_CREATED' : 'ORDER_DATA_UPDATED')),
-      rows.map((r) => `channel:${r.sourceUpdatedAt.toISOString()}`),
-      rows.map((r) => r.sourceUpdatedAt.toISOString()),
-      receivedAt.toISOString(),
-      rows.map((r) => (r.outcome === 'CREATED' ? 'APPLIED' : 'RECORDED')),
-      rows.map((r) => (r.outcome === 'CREATED' ? r.state : null)),
-    ],
-  );
-}
+/**
+ * The history row of each order the upsert wrote: ORDER_CREATED (APPLIED, to its initial state) or
+ * ORDER_DATA_UPDATED (RECORDED), keyed `channel:<source time, ISO 8601 UTC with milliseconds>` as
+ * JavaScript's `toISOString` writes it, so a repeated write of the same payload adds no row.
+ * Built from the upsert's own RETURNING rows: no second round trip, no arrays sent twice.
+ */
+const HISTORY_OF_WRITTEN = `insert into order_event (order_id, source, type, idempotency_key, occurred_at, received_at,
+        outcome, from_state, to_state)
+     select w.id, 'CHANNEL', case when w.inserted then 'ORDER_CREATED' else 'ORDER_DATA_UPDATED' end,
+            'channel:' || to_char(w.source_updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            w.source_updated_at, $19::timestamptz, case when w.inserted then 'APPLIED' else 'RECORDED' end, null,
+            case when w.inserted then w.state end
+       from written w
+     on conflict (order_id, idempotency_key) do nothing`;
 
 /** Longest reason written for an intake warning row; the payload keeps every warning. */
 const MAX_WARNING_REASON = 500;

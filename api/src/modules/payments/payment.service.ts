@@ -46,14 +46,18 @@ export async function recordPaymentEvents(
  */
 export async function recordChannelPayments(
   client: pg.PoolClient,
-  orders: readonly { orderId: string; order: NormalizedOrder }[],
+  orders: readonly { orderId: string; order: NormalizedOrder; created: boolean }[],
   receivedAt: Date,
 ): Promise<number> {
-  const rows: OrderPaymentRow[] = orders.flatMap(({ orderId, order }) =>
-    channelPaymentFacts(order).map((fact) => ({ ...fact, orderId })),
-  );
+  const rows: OrderPaymentRow[] = [];
+  // An order created in this transaction has nothing in the ledger yet: no placeholder to replace.
+  const fresh = new Set<string>();
+  for (const { orderId, order, created } of orders) {
+    for (const fact of channelPaymentFacts(order)) rows.push({ ...fact, orderId });
+    if (created) fresh.add(orderId);
+  }
   if (rows.length === 0) return 0;
-  return (await insertPayments(client, rows, receivedAt, true)).length;
+  return (await insertPayments(client, rows, receivedAt, true, fresh)).length;
 }
 
 /**
@@ -65,9 +69,13 @@ async function insertPayments(
   rows: readonly OrderPaymentRow[],
   receivedAt: Date,
   fromChannel: boolean,
+  /** Orders known to have no ledger rows yet (created in this transaction). */
+  fresh: ReadonlySet<string> = new Set(),
 ): Promise<string[]> {
   const col = <T>(pick: (r: OrderPaymentRow) => T) => rows.map(pick);
-  const named = rows.filter((r) => r.kind !== 'REFUND' && r.paymentNo !== unnamedChannelPaymentNo(r.kind));
+  const named = rows.filter(
+    (r) => r.kind !== 'REFUND' && r.paymentNo !== unnamedChannelPaymentNo(r.kind) && !fresh.has(r.orderId),
+  );
   if (named.length > 0)
     await client.query(
       `delete from order_payment p using unnest($1::uuid[], $2::text[]) as t(order_id, kind)
