@@ -89,6 +89,9 @@ export async function startHttpServer<C extends BaseContext>(
   opts: HttpServerOptions<C>,
 ): Promise<RunningHttpServer> {
   const app = express();
+  // No ETag over answers built per request (GraphQL, health): hashing each body cost about 1 % of
+  // a list page's CPU and nothing caches a POST. The site's static files keep theirs.
+  app.set('etag', false);
   const httpServer: Server = createServer(app);
   const limits: EdgeLimits = { ...DEFAULT_EDGE_LIMITS, ...opts.edgeLimits };
   const validationRules = [
