@@ -118,8 +118,10 @@ interface Effects {
   abnormal: number;
   tickets: number;
   history: number;
-  /** WeCom messages, one outbox row each. */
+  /** WeCom reminders, carried several to an outbox row (a digest per robot per batch). */
   wecom: number;
+  /** WeCom outbox rows. */
+  wecomRows: number;
   /** `order.updated` and `ticket.raised` events, carried many to an outbox row. */
   events: number;
   /** Outbox rows. */
@@ -131,7 +133,9 @@ async function effects(pool: pg.Pool): Promise<Effects> {
     `select (select count(*)::int from orders where abnormal) as abnormal,
             (select count(*)::int from ticket) as tickets,
             (select count(*)::int from order_event where type = 'SLA_LEVEL_1') as history,
-            (select count(*)::int from outbox_message where topic = 'wecom.message') as wecom,
+            (select coalesce(sum(coalesce(jsonb_array_length(payload->'orderIds'), 1)), 0)::int from outbox_message
+              where topic = 'wecom.message') as wecom,
+            (select count(*)::int from outbox_message where topic = 'wecom.message') as "wecomRows",
             (select coalesce(sum(jsonb_array_length(payload->'events')), 0)::int from outbox_message
               where topic in ('order.updated', 'ticket.raised')) as events,
             (select count(*)::int from outbox_message) as outbox`,
@@ -174,7 +178,9 @@ async function sweepPass(pool: pg.Pool, dataDir: string, label: string, due: num
   log(
     `  ${label}: ${thousands(totals.claimed)} orders in ${totals.batches} batches, ${(totals.durationMs / 1000).toFixed(2)} s (${thousands(perSecond(totals.claimed, totals.durationMs))}/s)`,
   );
-  log(`  ${label}: ${cpuLine(cpu)}`);
+  log(
+    `  ${label}: ${cpuLine(cpu)}; ${thousands(found.wecom)} WeCom reminders in ${thousands(found.wecomRows)} outbox rows`,
+  );
   return { ms: totals.durationMs, claimed: totals.claimed, batches: totals.batches, cpu, ...found };
 }
 
