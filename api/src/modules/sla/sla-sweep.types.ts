@@ -45,7 +45,7 @@ export interface SlaHistoryRow {
 export interface SlaReminder {
   webhookUrl: string;
   message: WecomMessage;
-  /** `wecom:<purpose>`-style key of this one reminder, e.g. `sla:<orderId>:<stage>:<level>:REMIND_OWNER`. */
+  /** This reminder's own key, e.g. `sla:<orderId>:<stage>:<level>:REMIND_OWNER`; a digest starts with it. */
   dedupeKey: string;
   purpose: string;
   orderId: string;
