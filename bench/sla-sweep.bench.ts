@@ -14,10 +14,10 @@ import { Agenda } from 'agenda';
 import pg from 'pg';
 import { SWEEP_PARALLELISM as PARALLELISM } from '../api/src/jobs/sla-sweep.job.js';
 import { judgeOrders, loadSweepContext, runSlaSweep } from '../api/src/modules/sla/sla-sweep.service.js';
-import { bulkOrderInsertSql } from '../test/support/order-rows.js';
 import { startBenchPostgres } from './support/bench-postgres.js';
 import { onCleanup, runBench } from './support/cleanup.js';
 import { type CpuUse, cpuLine, cpuMeter, describeMachine, machineLine } from './support/machine.js';
+import { clearSlaOrders, loadSlaOrders, seedSlaGroups } from './support/sla-orders.js';
 import { perSecond, thousands } from './support/stats.js';
 
 const SCALE = Number(process.env.SLA_BENCH_SCALE ?? '1');
@@ -26,8 +26,6 @@ const DUE = Math.round(100_000 * SCALE);
 const AGENDA_LIMIT_MS = Number(process.env.SLA_BENCH_AGENDA_LIMIT_S ?? '600') * 1000;
 const BATCH = 1000;
 const AGENDA_CONCURRENCY = 20;
-const GROUPS = 5;
-const OWNER = '00000000-0000-4000-8000-00000000b001';
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 const uptime = () => {
@@ -38,88 +36,14 @@ const uptime = () => {
   }
 };
 
-async function seedGroups(pool: pg.Pool): Promise<void> {
-  await pool.query(
-    `insert into processing_group (id, name, owner_user_id, owner_name, owner_mobile, supervisor_user_id,
-        supervisor_name, supervisor_mobile, wecom_webhook_url, active)
-     select 'bench-' || g, '压测组' || g, $1, '负责人', '1380013' || lpad(g::text, 4, '0'), $1, '主管',
-            '1390013' || lpad(g::text, 4, '0'), 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=bench-' || g, true
-       from generate_series(0, $2 - 1) g
-     on conflict (id) do nothing`,
-    [OWNER, GROUPS],
-  );
-}
-
-async function clearOrders(pool: pg.Pool): Promise<void> {
-  await pool.query('truncate orders, order_event, ticket, ticket_comment, sla_stage_record, outbox_message');
-}
-
-/**
- * Bulk-loads `total` open NORMAL orders already judged in their first stage (warehouse acceptance
- * within 30 min of payment), with their stage records, in arrival order: the first `due` were paid
- * an hour before `now`, so their check is due; the others were paid ten minutes ago (due in 20).
- */
-async function loadOrders(pool: pg.Pool, total: number, due: number, now: Date): Promise<void> {
-  const started = Date.now();
-  await pool.query('alter table orders disable trigger orders_sla_reschedule');
-  const chunk = 100_000;
-  for (let from = 1; from <= total; from += chunk) {
-    const to = Math.min(total, from + chunk - 1);
-    await pool.query(
-      bulkOrderInsertSql(
-        {
-          channel: `(array['TAOBAO','JD','DOUYIN','WEBSHOP'])[1 + g % 4]`,
-          channel_order_no: `'SLA-BENCH-' || g`,
-          channel_status: `'PAID'`,
-          ordered_at: `p.paid - interval '2 minutes'`,
-          paid_at: 'p.paid',
-          source_updated_at: 'p.paid',
-          goods_cents: '12900',
-          total_cents: '12900',
-          paid_cents: '12900',
-          buyer_name: `'压测买家'`,
-          buyer_phone: `'1380013' || lpad((g % 10000)::text, 4, '0')`,
-          address: `'{"province":"浙江省","city":"杭州市","district":"西湖区","street":null,"detail":"示例路 1 号"}'`,
-          state_entered_at: `jsonb_build_object('PAID', p.paid)`,
-          group_id: `'bench-' || (g % $5)`,
-          owner_id: '$4',
-          sla_stage: `'WAREHOUSE_ACCEPTED@PAID_AT'`,
-          sla_deadline: `p.paid + interval '30 minutes'`,
-          sla_next_check_at: `p.paid + interval '30 minutes'`,
-          sla_policy_key: `'NORMAL:*:*'`,
-          sla_policy_version: '1',
-        },
-        `generate_series($1::int, $2::int) g,
-              lateral (select $3::timestamptz - case when g <= $6 then interval '60 minutes'
-                                                      else interval '10 minutes' end as paid) p`,
-      ),
-      [from, to, now, OWNER, GROUPS, due],
-    );
-    log(`  loaded ${thousands(to)} / ${thousands(total)} orders`);
-  }
-  await pool.query('alter table orders enable trigger orders_sla_reschedule');
-  await pool.query(
-    `insert into sla_stage_record (order_id, stage, group_id, owner_id, started_at, deadline, max_level, policy_key,
-        policy_version)
-     select id, sla_stage, group_id, owner_id, paid_at, sla_deadline, 0, sla_policy_key, sla_policy_version from orders`,
-  );
-  await pool.query('vacuum analyze orders');
-  await pool.query('vacuum analyze sla_stage_record');
-  const { rows } = await pool.query<{ due: number }>(
-    'select count(*)::int as due from orders where sla_next_check_at <= $1',
-    [now],
-  );
-  log(
-    `  ${thousands(total)} orders, ${thousands(rows[0].due)} due, loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
-}
-
 interface Effects {
   abnormal: number;
   tickets: number;
   history: number;
-  /** WeCom messages, one outbox row each. */
+  /** WeCom reminders, carried several to an outbox row (a digest per robot per batch). */
   wecom: number;
+  /** WeCom outbox rows. */
+  wecomRows: number;
   /** `order.updated` and `ticket.raised` events, carried many to an outbox row. */
   events: number;
   /** Outbox rows. */
@@ -131,7 +55,9 @@ async function effects(pool: pg.Pool): Promise<Effects> {
     `select (select count(*)::int from orders where abnormal) as abnormal,
             (select count(*)::int from ticket) as tickets,
             (select count(*)::int from order_event where type = 'SLA_LEVEL_1') as history,
-            (select count(*)::int from outbox_message where topic = 'wecom.message') as wecom,
+            (select coalesce(sum(coalesce(jsonb_array_length(payload->'orderIds'), 1)), 0)::int from outbox_message
+              where topic = 'wecom.message') as wecom,
+            (select count(*)::int from outbox_message where topic = 'wecom.message') as "wecomRows",
             (select coalesce(sum(jsonb_array_length(payload->'events')), 0)::int from outbox_message
               where topic in ('order.updated', 'ticket.raised')) as events,
             (select count(*)::int from outbox_message) as outbox`,
@@ -174,7 +100,9 @@ async function sweepPass(pool: pg.Pool, dataDir: string, label: string, due: num
   log(
     `  ${label}: ${thousands(totals.claimed)} orders in ${totals.batches} batches, ${(totals.durationMs / 1000).toFixed(2)} s (${thousands(perSecond(totals.claimed, totals.durationMs))}/s)`,
   );
-  log(`  ${label}: ${cpuLine(cpu)}`);
+  log(
+    `  ${label}: ${cpuLine(cpu)}; ${thousands(found.wecom)} WeCom reminders in ${thousands(found.wecomRows)} outbox rows`,
+  );
   return { ms: totals.durationMs, claimed: totals.claimed, batches: totals.batches, cpu, ...found };
 }
 
@@ -247,24 +175,24 @@ await runBench('sla-sweep', async () => {
   log(`load: ${uptime()}`);
   const db = await startBenchPostgres('sla-sweep', 30);
   log(`PostgreSQL ${db.version} (embedded, throw-away) in ${db.dir}`);
-  await seedGroups(db.pool);
+  await seedSlaGroups(db.pool);
   await loadSweepContext(db.pool); // seeds the default SLA policies
 
   log(`(a) ${thousands(TOTAL_A)} open orders, ${thousands(DUE)} due`);
   const nowA = new Date();
-  await loadOrders(db.pool, TOTAL_A, DUE, nowA);
+  await loadSlaOrders(db.pool, TOTAL_A, DUE, nowA, log);
   const a = await sweepPass(db.pool, db.dir, '(a)', DUE, nowA);
 
   log(`(b) ${thousands(DUE)} open orders, all due`);
-  await clearOrders(db.pool);
+  await clearSlaOrders(db.pool);
   const nowB = new Date();
-  await loadOrders(db.pool, DUE, DUE, nowB);
+  await loadSlaOrders(db.pool, DUE, DUE, nowB, log);
   const b = await sweepPass(db.pool, db.dir, '(b)', DUE, nowB);
 
   log(`(c) ${thousands(DUE)} deadlines as one Agenda job each (concurrency ${AGENDA_CONCURRENCY})`);
-  await clearOrders(db.pool);
+  await clearSlaOrders(db.pool);
   const nowC = new Date();
-  await loadOrders(db.pool, DUE, DUE, nowC);
+  await loadSlaOrders(db.pool, DUE, DUE, nowC, log);
   const c = await agendaPerOrder(db.pool, db.url, db.dir, DUE, nowC);
 
   const aOverB = Math.round((a.ms / b.ms) * 100) / 100;

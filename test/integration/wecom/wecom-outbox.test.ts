@@ -224,6 +224,41 @@ describe('wecom.message outbox delivery', () => {
     for (const key of keys) expect((await row(key)).attempts).toBe(1);
   });
 
+  it('sends a digest its producer wrote as written and alone, never merged with the messages around it', async () => {
+    const [before, digest, after] = [nextKey(), nextKey(), nextKey()];
+    const written = textMessage('【订单超时提醒】共 2 条\n1. 淘宝订单 A 已超时\n2. 淘宝订单 B 已超时', {
+      mentionedMobiles: ['13800000001'],
+    });
+    await enqueue([
+      {
+        webhookUrl: webhook(),
+        message: textMessage('【订单超时提醒】淘宝订单 C 已超时'),
+        dedupeKey: before,
+        purpose: 'sla-reminder',
+      },
+      {
+        webhookUrl: webhook(),
+        message: written,
+        dedupeKey: digest,
+        purpose: 'sla-reminder',
+        orderIds: ['a', 'b'],
+      },
+      {
+        webhookUrl: webhook(),
+        message: textMessage('【订单超时提醒】淘宝订单 D 已超时'),
+        dedupeKey: after,
+        purpose: 'sla-reminder',
+      },
+    ]);
+    for (const key of [before, digest, after])
+      expect(await dispatchUntilSettled(key, 5000)).toMatchObject({ dead_at: null });
+    expect(server.requests.map((r) => r.body)).toEqual([
+      textMessage('【订单超时提醒】淘宝订单 C 已超时'),
+      written,
+      textMessage('【订单超时提醒】淘宝订单 D 已超时'),
+    ]);
+  });
+
   it('parks a malformed payload as dead without a request', async () => {
     const client = await pool.connect();
     try {

@@ -69,7 +69,7 @@ describe('planOrderSweep for deadlines past before the order arrived', () => {
     for (const backfill of [false, true]) {
       const plan = planOrderSweep(row({ backfill }), CONTEXT, NOW);
       expect(plan.tickets).toEqual([]);
-      expect(plan.outbox).toEqual([]);
+      expect(plan.reminders).toEqual([]);
       expect(plan.order).toMatchObject({ abnormal: false, escalationLevel: 0, nextCheckAt: null });
       expect(plan.upsertStage).toMatchObject({
         stage: 'WAREHOUSE_ACCEPTED@PAID_AT',
@@ -87,13 +87,13 @@ describe('planOrderSweep for deadlines past before the order arrived', () => {
     });
     const plan = planOrderSweep(recent, CONTEXT, NOW);
     expect(plan.tickets).toHaveLength(1);
-    expect(plan.outbox.length).toBeGreaterThan(0);
+    expect(plan.reminders.length).toBeGreaterThan(0);
     expect(plan.order.abnormal).toBe(true);
     expect(plan.upsertStage?.lateOnArrival).toBe(true);
     // The same order as a backfill: recorded only.
     const quiet = planOrderSweep({ ...recent, backfill: true }, CONTEXT, NOW);
     expect(quiet.tickets).toEqual([]);
-    expect(quiet.outbox).toEqual([]);
+    expect(quiet.reminders).toEqual([]);
   });
 });
 

@@ -15,7 +15,6 @@ import type { SlaAction, StageName } from '../../domain/sla/sla-policy.js';
 import { textMessage } from '../../domain/wecom/wecom-message.js';
 import { timeOrderedUuid } from '../../infra/ids/time-ordered-uuid.js';
 import type { LiveEvent } from '../../infra/pubsub/live-events.js';
-import { wecomOutboxEntry } from '../wecom/wecom-outbox.js';
 import {
   deliveredLateReason,
   type LateOrder,
@@ -30,7 +29,7 @@ import {
 } from './sla-messages.js';
 import { type SlaOrderRow, toSlaSnapshot } from './sla-order-row.js';
 import type { ActiveSlaPolicy } from './sla-policy.store.js';
-import type { OrderSweepPlan, SlaGroup, SweepContext } from './sla-sweep.types.js';
+import type { OrderSweepPlan, SlaGroup, SlaReminder, SweepContext } from './sla-sweep.types.js';
 
 const MINUTE_MS = 60_000;
 
@@ -72,7 +71,7 @@ export function planOrderSweep(row: SlaOrderRow, context: SweepContext, now: Dat
     resolveTicketsOf: null,
     history: [],
     tickets: [],
-    outbox: [],
+    reminders: [],
     orderUpdated: null,
     levelsApplied: levels.length,
     recovered: false,
@@ -228,35 +227,38 @@ function applyLevel(
   const has = (action: SlaAction) => actions.includes(action);
   const key = (action: SlaAction) => `sla:${row.id}:${late.stage}:${late.level}:${action}`;
   if (has('FLAG_ABNORMAL')) result.order.abnormal = true;
+  const historyKey = `sla:${late.stage}:L${late.level}`;
+  const reminder = (
+    action: SlaAction,
+    webhookUrl: string,
+    text: string,
+    mobile?: string | null,
+  ): SlaReminder => ({
+    webhookUrl,
+    message: textMessage(text, { mentionedMobiles: mobile ? [mobile] : [] }),
+    dedupeKey: key(action),
+    purpose:
+      action === 'REMIND_OWNER'
+        ? 'sla-reminder'
+        : action === 'NOTIFY_OPS'
+          ? 'sla-ops-notice'
+          : 'sla-escalation',
+    orderId: row.id,
+    historyKey,
+  });
   const remind = (action: SlaAction, text: string, mobile: string | null | undefined) => {
     if (!group?.wecomWebhookUrl) {
       if (!notes.includes(NO_ROBOT_NOTE)) notes.push(NO_ROBOT_NOTE);
       return;
     }
-    result.outbox.push(
-      wecomOutboxEntry({
-        webhookUrl: group.wecomWebhookUrl,
-        message: textMessage(text, { mentionedMobiles: mobile ? [mobile] : [] }),
-        dedupeKey: key(action),
-        purpose: action === 'REMIND_OWNER' ? 'sla-reminder' : 'sla-escalation',
-        orderId: row.id,
-      }),
-    );
+    result.reminders.push(reminder(action, group.wecomWebhookUrl, text, mobile));
   };
   if (has('REMIND_OWNER')) remind('REMIND_OWNER', ownerReminderText(late), group?.ownerMobile);
   if (has('ESCALATE_SUPERVISOR'))
     remind('ESCALATE_SUPERVISOR', supervisorEscalationText(late), group?.supervisorMobile);
   if (has('NOTIFY_OPS')) {
     if (context.opsWebhookUrl)
-      result.outbox.push(
-        wecomOutboxEntry({
-          webhookUrl: context.opsWebhookUrl,
-          message: textMessage(opsNoticeText(late)),
-          dedupeKey: key('NOTIFY_OPS'),
-          purpose: 'sla-ops-notice',
-          orderId: row.id,
-        }),
-      );
+      result.reminders.push(reminder('NOTIFY_OPS', context.opsWebhookUrl, opsNoticeText(late)));
     else notes.push(NO_OPS_ROBOT_NOTE);
   }
   if (has('OPEN_TICKET') || has('ESCALATE_SUPERVISOR')) {
@@ -283,7 +285,7 @@ function applyLevel(
   result.history.push({
     orderId: row.id,
     type: `SLA_LEVEL_${late.level}`,
-    idempotencyKey: `sla:${late.stage}:L${late.level}`,
+    idempotencyKey: historyKey,
     occurredAt: dueAt,
     reason: levelReason(late, actions, notes),
     payload: {

@@ -8,10 +8,12 @@ import { ticketRaisedEvent } from '../tickets/ticket-raised.js';
 import { AUTO_RESOLUTION } from './sla-messages.js';
 import type { SlaOrderRow } from './sla-order-row.js';
 import { loadActivePolicies } from './sla-policy.store.js';
+import { reminderDigests } from './sla-reminders.js';
 import { planOrderSweep } from './sla-sweep.plan.js';
 import {
   claimDueOrders,
   claimOrders,
+  historyRowKey,
   insertSlaHistory,
   insertTickets,
   resolveLeftStageTickets,
@@ -24,7 +26,10 @@ export interface BatchOutcome {
   levelsApplied: number;
   recovered: number;
   tickets: number;
-  /** Outbox messages newly enqueued: one per WeCom message, one per batch for each event topic. */
+  /**
+   * Outbox messages newly enqueued: one per WeCom digest (a batch's reminders for one robot, as
+   * many as a message holds), one per batch for each event topic.
+   */
   outbox: number;
 }
 
@@ -129,7 +134,7 @@ async function applyJudgements(
   const plans = rows.map((row) => judge(row, context, now, logger));
   await writeOrderClocks(client, plans, now);
   await writeStageRecords(client, plans);
-  await insertSlaHistory(
+  const newHistory = await insertSlaHistory(
     client,
     plans.flatMap((p) => p.history),
     now,
@@ -146,7 +151,10 @@ async function applyJudgements(
     now,
   );
   const outbox = await enqueueOutbox(client, [
-    ...plans.flatMap((p) => p.outbox),
+    ...reminderDigests(
+      plans.flatMap((p) => p.reminders),
+      (orderId, historyKey) => newHistory.has(historyRowKey(orderId, historyKey)),
+    ),
     ...liveEventsEntry(
       'ORDER_UPDATED',
       plans.flatMap((p) => (p.orderUpdated ? [p.orderUpdated] : [])),
@@ -190,7 +198,7 @@ function judge(row: SlaOrderRow, context: SweepContext, now: Date, logger?: Logg
       resolveTicketsOf: null,
       history: [],
       tickets: [],
-      outbox: [],
+      reminders: [],
       orderUpdated: null,
       levelsApplied: 0,
       recovered: false,

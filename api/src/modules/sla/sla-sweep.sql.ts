@@ -109,20 +109,24 @@ export async function writeStageRecords(
   );
 }
 
-/** Appends SYSTEM history rows; a key already written (by an earlier, committed sweep) is skipped. */
+/**
+ * Appends SYSTEM history rows; a key already written (by an earlier, committed sweep) is skipped.
+ * Returns the rows inserted, as `<orderId> <idempotencyKey>`.
+ */
 export async function insertSlaHistory(
   client: pg.PoolClient,
   rows: readonly SlaHistoryRow[],
   now: Date,
-): Promise<void> {
-  if (rows.length === 0) return;
-  await client.query(
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await client.query<{ order_id: string; idempotency_key: string }>(
     `insert into order_event (order_id, source, type, idempotency_key, occurred_at, received_at, outcome,
         from_state, to_state, reason, payload)
      select t.order_id, 'SYSTEM', t.type, t.key, t.occurred_at, $2, 'RECORDED', null, null, t.reason, t.payload
        from json_to_recordset($1::json) as t(order_id uuid, type text, key text, occurred_at timestamptz,
               reason text, payload jsonb)
-     on conflict (order_id, idempotency_key) do nothing`,
+     on conflict (order_id, idempotency_key) do nothing
+     returning order_id, idempotency_key`,
     [
       rowsJson(
         rows.map((r) => ({
@@ -137,7 +141,11 @@ export async function insertSlaHistory(
       now,
     ],
   );
+  return new Set(inserted.rows.map((r) => historyRowKey(r.order_id, r.idempotency_key)));
 }
+
+/** How `insertSlaHistory` names an inserted row. */
+export const historyRowKey = (orderId: string, idempotencyKey: string) => `${orderId} ${idempotencyKey}`;
 
 /**
  * Inserts tickets, at most one per (order, stage, level): returns the ones actually inserted.

@@ -1,4 +1,4 @@
-import type { OutboxEntry } from '../../infra/outbox/outbox.js';
+import type { WecomMessage } from '../../domain/wecom/wecom-message.js';
 import type { LiveEvent } from '../../infra/pubsub/live-events.js';
 import type { OrderClock } from '../orders/order-store.js';
 import type { ActiveSlaPolicy } from './sla-policy.store.js';
@@ -35,6 +35,22 @@ export interface SlaHistoryRow {
   occurredAt: Date;
   reason: string;
   payload: Record<string, unknown>;
+}
+
+/**
+ * A WeCom message an applied level sends. The batch's reminders for one robot go out together as
+ * digests (`reminderDigests`), and only those whose level's history row is new: that row's unique
+ * key is what makes a level act once.
+ */
+export interface SlaReminder {
+  webhookUrl: string;
+  message: WecomMessage;
+  /** This reminder's own key, e.g. `sla:<orderId>:<stage>:<level>:REMIND_OWNER`; a digest starts with it. */
+  dedupeKey: string;
+  purpose: string;
+  orderId: string;
+  /** The idempotency key of the level's history row (`sla:<stage>:L<level>`). */
+  historyKey: string;
 }
 
 export interface TicketDraft {
@@ -82,8 +98,8 @@ export interface OrderSweepPlan {
   resolveTicketsOf: string | null;
   history: SlaHistoryRow[];
   tickets: TicketDraft[];
-  /** WeCom messages; `ticket.raised` follows from the tickets inserted. */
-  outbox: OutboxEntry[];
+  /** WeCom messages, sent as the batch's digests; `ticket.raised` follows from the tickets inserted. */
+  reminders: SlaReminder[];
   /** The `orderUpdated` event when the abnormal flag changed; a batch's events share one message. */
   orderUpdated: LiveEvent<'ORDER_UPDATED'> | null;
   levelsApplied: number;

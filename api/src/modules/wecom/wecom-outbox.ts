@@ -20,6 +20,11 @@ export interface WecomOutboxPayload {
   /** Why it is sent, e.g. `flow-health`, `sla-reminder`; shown in logs instead of the content. */
   purpose: string;
   orderId?: string;
+  /**
+   * The orders a digest written by its producer reminds of (an SLA sweep batch's reminders for
+   * one robot). Such a message is sent as written and alone, never merged into another digest.
+   */
+  orderIds?: string[];
 }
 
 /**
@@ -33,6 +38,8 @@ export function wecomOutboxEntry(entry: {
   dedupeKey: string;
   purpose: string;
   orderId?: string;
+  /** See `WecomOutboxPayload.orderIds`. */
+  orderIds?: string[];
   /** Deliver not before this time. @default now */
   availableAt?: Date;
 }): OutboxEntry {
@@ -41,6 +48,7 @@ export function wecomOutboxEntry(entry: {
     message: entry.message,
     purpose: entry.purpose,
     ...(entry.orderId ? { orderId: entry.orderId } : {}),
+    ...(entry.orderIds ? { orderIds: entry.orderIds } : {}),
   };
   return {
     topic: WECOM_MESSAGE_TOPIC,
@@ -64,8 +72,9 @@ export interface WecomHandlerOptions {
 /**
  * Delivers `wecom.message` rows. Each robot has its own outbox lane; the messages due in it go
  * out as digests (`buildDigest`), paced to the robot's limit; a robot that still answers "rate
- * limited" (45009) gets nothing for a whole window. Each message stays its own outbox row (one per
- * order's reminder), marked delivered with the digest that carried it.
+ * limited" (45009) gets nothing for a whole window. Messages of separate rows are merged into a
+ * digest here, each row marked delivered with the digest that carried it; a row that is already a
+ * digest (the SLA sweep writes one per robot per batch) is sent as it is.
  */
 export function createWecomMessageHandler(
   sender: WecomSender,
@@ -74,9 +83,11 @@ export function createWecomMessageHandler(
   const pacing = new RobotPacing(options.messagesPerWindow ?? 20, options.windowMs ?? 60_000);
   return {
     topic: WECOM_MESSAGE_TOPIC,
-    // Text reminders go as digests of about 13–30; a markdown alert goes alone.
-    claimSize: (first) =>
-      (first.payload as Partial<WecomOutboxPayload>).message?.msgtype === 'text' ? DIGEST_CLAIM : 1,
+    // Text reminders go as digests of about 13–30; a markdown alert or a written digest goes alone.
+    claimSize: (first) => {
+      const payload = first.payload as Partial<WecomOutboxPayload>;
+      return payload.message?.msgtype === 'text' && (payload.orderIds?.length ?? 0) <= 1 ? DIGEST_CLAIM : 1;
+    },
     timeoutMs: options.timeoutMs ?? 10_000,
     async deliver(messages) {
       const outcomes: DeliveryOutcome[] = messages.map(() => ({
@@ -93,9 +104,13 @@ export function createWecomMessageHandler(
         else outcomes[index] = { ok: false, error: payload.error, retryable: false };
       }
       if (valid.length === 0) return outcomes;
-      // One robot per call (rows written before lanes existed may mix robots in one lane).
+      // One robot per call (rows written before lanes existed may mix robots in one lane), and a
+      // digest its producer wrote goes alone: the messages after it wait for the next call.
       const robot = valid[0].payload.webhookUrl;
-      const batch = valid.filter((v) => v.payload.webhookUrl === robot);
+      const sameRobot = valid.filter((v) => v.payload.webhookUrl === robot);
+      const written = sameRobot.findIndex((v) => isWrittenDigest(v.payload));
+      const batch =
+        written === 0 ? sameRobot.slice(0, 1) : written > 0 ? sameRobot.slice(0, written) : sameRobot;
       const now = new Date();
       const slot = pacing.nextSlot(robot, now);
       if (slot > now) {
@@ -150,6 +165,8 @@ export function wecomMessageHandler(options: WecomHandlerOptions = {}): OutboxHa
 export function wecomLane(webhookUrl: string): string {
   return `${WECOM_MESSAGE_TOPIC}:${createHash('sha256').update(webhookUrl).digest('hex').slice(0, 16)}`;
 }
+
+const isWrittenDigest = (payload: WecomOutboxPayload) => (payload.orderIds?.length ?? 0) > 1;
 
 type PayloadCheck = { ok: true; value: WecomOutboxPayload } | { ok: false; error: string };
 
