@@ -1,6 +1,7 @@
 import type { PaymentPart } from '../reconciliation/reconciliation-types.js';
 import { required, time, yuan } from './bill-fields.js';
 import type { BillFormat, LedgerEntry } from './bill-format.js';
+import { type NamedLine, settlementEntries } from './settlement-lines.js';
 import { RowDefect, tableSheet } from './table-sheet.js';
 
 /**
@@ -19,7 +20,7 @@ const NAMED_LINES = [
   { column: '运费补贴', kind: 'SUBSIDY' },
   { column: '佣金', kind: 'FEE' },
   { column: '平台服务费', kind: 'FEE' },
-] as const;
+] as const satisfies readonly NamedLine[];
 
 /**
  * Douyin shop settlement file (结算账单, UTF-8 CSV): one row per settled order part, split into
@@ -46,7 +47,7 @@ export const douyinSettlement: BillFormat = {
       toEntries(row): LedgerEntry[] {
         const settlementNo = required(row, '结算单号');
         const code = required(row, 'order_type');
-        const part = DOUYIN_ORDER_TYPE_PARTS[code];
+        const part = Object.hasOwn(DOUYIN_ORDER_TYPE_PARTS, code) ? DOUYIN_ORDER_TYPE_PARTS[code] : undefined;
         if (!part)
           throw new RowDefect(
             'order_type',
@@ -61,34 +62,7 @@ export const douyinSettlement: BillFormat = {
           occurredAt: time(row, '结算时间'),
           feeCents: null,
         };
-        const entries: LedgerEntry[] = [
-          {
-            ...common,
-            kind: 'PAYMENT',
-            recordNo: settlementNo,
-            lineType: null,
-            amountCents: yuan(row, '订单实付应结'),
-          },
-          {
-            ...common,
-            kind: 'SETTLEMENT',
-            recordNo: `${settlementNo}:结算金额`,
-            lineType: '结算金额',
-            amountCents: yuan(row, '结算金额'),
-          },
-        ];
-        for (const line of NAMED_LINES) {
-          const amount = yuan(row, line.column, true);
-          if (amount !== 0n)
-            entries.push({
-              ...common,
-              kind: line.kind,
-              recordNo: `${settlementNo}:${line.column}`,
-              lineType: line.column,
-              amountCents: amount < 0n ? -amount : amount,
-            });
-        }
-        return entries;
+        return settlementEntries(row, common, settlementNo, yuan(row, '订单实付应结'), NAMED_LINES);
       },
     });
   },

@@ -1,6 +1,7 @@
 import type { PaymentPart } from '../reconciliation/reconciliation-types.js';
 import { required, time, yuan } from './bill-fields.js';
 import type { BillFormat, LedgerEntry } from './bill-format.js';
+import { type NamedLine, settlementEntries } from './settlement-lines.js';
 import { RowDefect, tableSheet } from './table-sheet.js';
 
 /**
@@ -19,7 +20,7 @@ const NAMED_LINES = [
   { column: '平台优惠券', kind: 'SUBSIDY' },
   { column: '运费补贴', kind: 'SUBSIDY' },
   { column: '佣金', kind: 'FEE' },
-] as const;
+] as const satisfies readonly NamedLine[];
 
 /**
  * Taobao / Tmall settlement file (UTF-8 CSV): one row per settled order part — 结算时间, 账单流水号
@@ -65,28 +66,7 @@ export const taobaoSettlement: BillFormat = {
           occurredAt: time(row, '结算时间'),
           feeCents: null,
         };
-        const entries: LedgerEntry[] = [
-          { ...common, kind: 'PAYMENT', recordNo: lineNo, lineType: null, amountCents: paid },
-          {
-            ...common,
-            kind: 'SETTLEMENT',
-            recordNo: `${lineNo}:结算金额`,
-            lineType: '结算金额',
-            amountCents: yuan(row, '结算金额'),
-          },
-        ];
-        for (const line of NAMED_LINES) {
-          const amount = yuan(row, line.column, true);
-          if (amount !== 0n)
-            entries.push({
-              ...common,
-              kind: line.kind,
-              recordNo: `${lineNo}:${line.column}`,
-              lineType: line.column,
-              amountCents: amount < 0n ? -amount : amount,
-            });
-        }
-        return entries;
+        return settlementEntries(row, common, lineNo, paid, NAMED_LINES);
       },
     });
   },
