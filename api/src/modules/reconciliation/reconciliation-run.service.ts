@@ -121,14 +121,7 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
            ) n where n.answer_changed or n.from_state is distinct from n.to_state`,
       );
       await session.query('create index on run_outcome (merge_day)');
-      const byDay = await session.query(
-        'select merge_day::text as day, type as outcome, count(*)::int as n from run_outcome group by 1, 2',
-      );
-      return {
-        ...computed,
-        countedAt: read.rows[0].at,
-        byDay: byDay.rows as { day: string; outcome: string; n: number }[],
-      };
+      return { ...computed, countedAt: read.rows[0].at };
     });
     add('orders', sizes.orders);
     add('records', sizes.records);
@@ -136,7 +129,6 @@ export async function runReconciliation(pool: pg.Pool, request: RunRequest): Pro
       const dayCounts = await inSessionTransaction(session, () =>
         mergeDay(session, { runId, day, first: index === 0, countedAt: sizes.countedAt }, request),
       );
-      for (const row of sizes.byDay.filter((r) => r.day === day)) add(row.outcome, row.n);
       for (const [key, n] of Object.entries(dayCounts)) add(key, n);
       await pool.query('update reconciliation_run set days_done = $2, counts = $3 where id = $1', [
         runId,
@@ -248,10 +240,15 @@ async function mergeDay(
     'delete from reconciliation_day_outcome where merge_day = $1 and ($2::text is null or shop = $2)',
     [day, request.shop],
   );
-  await tx.query(
-    `insert into reconciliation_day_outcome (shop, merge_day, business_date, outcome, n, run_id, counted_at)
-     select shop, merge_day, business_date, type, count(*), $1, $3 from run_outcome where merge_day = $2
-      group by shop, merge_day, business_date, type`,
+  // The same counts, by outcome, are the run's own for the day.
+  const outcomes = await tx.query(
+    `with counted as (
+       insert into reconciliation_day_outcome (shop, merge_day, business_date, outcome, n, run_id, counted_at)
+       select shop, merge_day, business_date, type, count(*), $1, $3 from run_outcome where merge_day = $2
+        group by shop, merge_day, business_date, type
+       returning outcome, n
+     )
+     select outcome, sum(n)::int as n from counted group by outcome`,
     [runId, day, countedAt],
   );
   const cleared = first
@@ -269,6 +266,7 @@ async function mergeDay(
       )
     : null;
   const counts: Record<string, number> = { cleared: cleared?.rowCount ?? 0 };
+  for (const row of outcomes.rows as { outcome: string; n: number }[]) counts[row.outcome] = row.n;
   const opened: Record<string, number> = {};
   for (const row of [...inserted.rows, ...updated.rows] as { outcome: string; opened: number }[])
     opened[row.outcome] = (opened[row.outcome] ?? 0) + row.opened;
